@@ -1,0 +1,826 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_core: tag sets, queues and their gendisks, and the bio entry point.
+ *
+ * Our disks are bio-based: the block layer calls mq_submit_bio() for every
+ * bio, and everything from there to bio_endio() is ours.  The gendisk owns
+ * its request_queue (blk_alloc_disk), and our struct mq_queue lives until
+ * the gendisk is released (->free_disk), so an open file descriptor on a
+ * removed disk never sees freed memory.
+ */
+#include <linux/blkdev.h>
+#include <linux/cpu.h>
+#include <linux/hdreg.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "mq.h"
+
+struct workqueue_struct *mq_wq;
+
+static int mq_open(struct block_device *bdev, fmode_t mode)
+{
+	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+	int ret = 0;
+
+	/* Pin the driver too, so it cannot be unloaded while we are open. */
+	if (!try_module_get(q->owner))
+		return -ENXIO;
+	if (q->drv_fops && q->drv_fops->open)
+		ret = q->drv_fops->open(bdev, mode);
+	if (ret)
+		module_put(q->owner);
+	return ret;
+}
+
+static void mq_release(struct gendisk *disk, fmode_t mode)
+{
+	struct mq_queue *q = mq_disk_queue(disk);
+
+	if (q->drv_fops && q->drv_fops->release)
+		q->drv_fops->release(disk, mode);
+	module_put(q->owner);
+}
+
+static int mq_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
+		    unsigned long arg)
+{
+	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+
+	if (q->drv_fops && q->drv_fops->ioctl)
+		return q->drv_fops->ioctl(bdev, mode, cmd, arg);
+	return -ENOTTY;
+}
+
+static int mq_compat_ioctl(struct block_device *bdev, fmode_t mode,
+			   unsigned int cmd, unsigned long arg)
+{
+	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+
+	if (q->drv_fops && q->drv_fops->compat_ioctl)
+		return q->drv_fops->compat_ioctl(bdev, mode, cmd, arg);
+	return -ENOIOCTLCMD;
+}
+
+static int mq_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+
+	if (q->drv_fops && q->drv_fops->getgeo)
+		return q->drv_fops->getgeo(bdev, geo);
+	/* Like most virtual disks: 64 heads, 32 sectors. */
+	geo->heads = 64;
+	geo->sectors = 32;
+	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
+	return 0;
+}
+
+/* The last reference to the gendisk is gone: now the queue may go too. */
+static void mq_free_disk(struct gendisk *disk)
+{
+	struct mq_queue *q = mq_disk_queue(disk);
+
+	if (q->srcu) {
+		cleanup_srcu_struct(q->srcu);
+		kfree(q->srcu);
+	}
+	percpu_ref_exit(&q->usage);
+	kfree(q);
+}
+
+static void mq_bio_to_request(struct mq_request *rq, struct bio *bio)
+{
+	rq->sector = bio->bi_iter.bi_sector;
+	rq->nr_bytes = bio->bi_iter.bi_size;
+	rq->nr_phys_segments = bio_has_data(bio) ? bio_segments(bio) : 0;
+	bio->bi_next = NULL;
+	rq->bio = bio;
+	rq->biotail = bio;
+	if (bio->bi_opf & REQ_POLLED)
+		WRITE_ONCE(bio->bi_cookie, rq->hctx->queue_num);
+}
+
+static void mq_submit_bio(struct bio *bio)
+{
+	struct mq_queue *q = mq_disk_queue(bio->bi_bdev->bd_disk);
+	struct mq_plug *plug = NULL;
+	struct mq_hw_ctx *hctx;
+	struct mq_request *rq;
+
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
+	if (unlikely(!mq_queue_enter(q, bio)))
+		return;
+	if (current->plug && mq_plug_bio(q, bio, &plug)) {
+		mq_queue_exit(q);
+		return;
+	}
+
+	hctx = mq_map_bio(q, bio->bi_opf);
+	if ((bio->bi_opf & REQ_POLLED) && hctx->type != MQ_HCTX_POLL)
+		bio_clear_polled(bio);
+	rq = mq_get_request(q, hctx, bio->bi_opf, false,
+			    bio->bi_opf & REQ_NOWAIT);
+	if (unlikely(!rq)) {
+		if (bio->bi_opf & REQ_NOWAIT)
+			bio_wouldblock_error(bio);
+		else
+			bio_io_error(bio);
+		mq_queue_exit(q);
+		return;
+	}
+	mq_bio_to_request(rq, bio);
+	mq_stat_inc(rq->hctx, queued);
+	if (plug)
+		mq_plug_add(plug, rq);
+	else
+		mq_submit_rq(rq, true);
+}
+
+static const struct block_device_operations mq_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= mq_submit_bio,
+	.poll_bio	= mq_poll_bio,
+	.open		= mq_open,
+	.release	= mq_release,
+	.ioctl		= mq_ioctl,
+	.compat_ioctl	= mq_compat_ioctl,
+	.getgeo		= mq_getgeo,
+	.free_disk	= mq_free_disk,
+};
+
+static int mq_setup_maps(struct mq_tag_set *set)
+{
+	unsigned int i, others = 0, off = 0;
+
+	if (!set->nr_maps)
+		set->nr_maps = 1;
+	if (set->nr_maps > MQ_HCTX_MAX_TYPES)
+		return -EINVAL;
+	for (i = 1; i < set->nr_maps; i++)
+		others += set->map[i].nr_queues;
+	if (others >= set->nr_hw_queues)
+		return -EINVAL;
+	set->map[MQ_HCTX_DEFAULT].nr_queues = set->nr_hw_queues - others;
+	for (i = 0; i < set->nr_maps; i++) {
+		set->map[i].queue_offset = off;
+		off += set->map[i].nr_queues;
+	}
+	return 0;
+}
+
+static void mq_free_maps(struct mq_tag_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < MQ_HCTX_MAX_TYPES; i++) {
+		kfree(set->map[i].mq_map);
+		set->map[i].mq_map = NULL;
+	}
+}
+
+static int mq_alloc_maps(struct mq_tag_set *set)
+{
+	unsigned int i;
+
+	for (i = 0; i < MQ_HCTX_MAX_TYPES; i++) {
+		set->map[i].mq_map = kcalloc_node(nr_cpu_ids,
+						  sizeof(*set->map[i].mq_map),
+						  GFP_KERNEL, set->numa_node);
+		if (!set->map[i].mq_map) {
+			mq_free_maps(set);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int mq_check_set(struct mq_tag_set *set)
+{
+	if (!set->ops || !set->ops->queue_rq) {
+		pr_err("mq_core: tag set without queue_rq\n");
+		return -EINVAL;
+	}
+	if (!set->nr_hw_queues || set->nr_hw_queues > MQ_MAX_DEPTH) {
+		pr_err("mq_core: invalid nr_hw_queues %u\n", set->nr_hw_queues);
+		return -EINVAL;
+	}
+	if (!set->queue_depth || set->queue_depth > MQ_MAX_DEPTH ||
+	    set->reserved_tags >= set->queue_depth) {
+		pr_err("mq_core: invalid queue_depth %u / reserved_tags %u\n",
+		       set->queue_depth, set->reserved_tags);
+		return -EINVAL;
+	}
+	if (set->ops->get_budget && !set->ops->put_budget)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * __mq_alloc_tag_set - allocate a tag set (use mq_alloc_tag_set())
+ * @set: filled by the driver
+ * @owner: the driver module
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno; on error nothing is left allocated.
+ */
+int __mq_alloc_tag_set(struct mq_tag_set *set, struct module *owner)
+{
+	int ret;
+
+	ret = mq_check_set(set);
+	if (ret)
+		return ret;
+	ret = mq_setup_maps(set);
+	if (ret) {
+		pr_err("mq_core: map queue counts exceed nr_hw_queues %u\n",
+		       set->nr_hw_queues);
+		return ret;
+	}
+	if (!set->timeout)
+		set->timeout = MQ_DEFAULT_TIMEOUT;
+	set->owner = owner;
+	mutex_init(&set->lock);
+	INIT_LIST_HEAD(&set->queues);
+	INIT_LIST_HEAD(&set->all_node);
+	set->nr_queues_using = 0;
+	set->flags &= ~MQ_F_TAG_QUEUE_SHARED;
+
+	ret = mq_alloc_maps(set);
+	if (ret)
+		return ret;
+	ret = mq_alloc_set_tags(set);
+	if (ret)
+		goto err_maps;
+
+	cpus_read_lock();
+	mutex_lock(&set->lock);
+	mq_update_set_maps(set, -1);
+	mutex_unlock(&set->lock);
+	mq_register_set(set);
+	cpus_read_unlock();
+	return 0;
+
+err_maps:
+	mq_free_maps(set);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(__mq_alloc_tag_set);
+
+/**
+ * mq_free_tag_set - free a tag set whose queues are all freed
+ * @set: the tag set
+ *
+ * Context: process context.
+ */
+void mq_free_tag_set(struct mq_tag_set *set)
+{
+	WARN_ON_ONCE(!list_empty(&set->queues));
+	mq_unregister_set(set);
+	mq_free_set_tags(set);
+	mq_free_maps(set);
+}
+EXPORT_SYMBOL_GPL(mq_free_tag_set);
+
+static enum mq_hctx_type mq_hctx_type_of(struct mq_tag_set *set,
+					 unsigned int idx)
+{
+	unsigned int t;
+
+	for (t = 0; t < set->nr_maps; t++) {
+		struct mq_queue_map *m = &set->map[t];
+
+		if (idx >= m->queue_offset && idx < m->queue_offset + m->nr_queues)
+			return t;
+	}
+	return MQ_HCTX_DEFAULT;
+}
+
+static void mq_free_hctx(struct mq_queue *q, struct mq_hw_ctx *hctx,
+			 bool inited)
+{
+	cancel_delayed_work_sync(&hctx->run_work);
+	if (inited && q->tag_set->ops->exit_hctx)
+		q->tag_set->ops->exit_hctx(hctx, hctx->queue_num);
+	if (test_bit(MQ_S_TAG_ACTIVE, &hctx->state))
+		mq_tag_idle(hctx);
+	free_percpu(hctx->stats);
+	free_cpumask_var(hctx->cpumask);
+	kfree(hctx);
+}
+
+static struct mq_hw_ctx *mq_alloc_hctx(struct mq_queue *q, unsigned int idx)
+{
+	struct mq_tag_set *set = q->tag_set;
+	struct mq_hw_ctx *hctx;
+
+	hctx = kzalloc_node(sizeof(*hctx), GFP_KERNEL, set->numa_node);
+	if (!hctx)
+		return NULL;
+	if (!zalloc_cpumask_var_node(&hctx->cpumask, GFP_KERNEL,
+				     set->numa_node))
+		goto err_hctx;
+	hctx->stats = alloc_percpu(struct mq_hctx_stats);
+	if (!hctx->stats)
+		goto err_mask;
+	hctx->queue = q;
+	hctx->queue_num = idx;
+	hctx->type = mq_hctx_type_of(set, idx);
+	hctx->numa_node = set->numa_node;
+	hctx->tags = set->tags[(set->flags & MQ_F_TAG_HCTX_SHARED) ? 0 : idx];
+	spin_lock_init(&hctx->lock);
+	INIT_LIST_HEAD(&hctx->dispatch);
+	INIT_DELAYED_WORK(&hctx->run_work, mq_run_work_fn);
+	atomic_set(&hctx->nr_active, 0);
+	if (set->ops->init_hctx &&
+	    set->ops->init_hctx(hctx, set->driver_data, idx))
+		goto err_stats;
+	return hctx;
+
+err_stats:
+	free_percpu(hctx->stats);
+err_mask:
+	free_cpumask_var(hctx->cpumask);
+err_hctx:
+	kfree(hctx);
+	return NULL;
+}
+
+void mq_free_hctxs(struct mq_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++)
+		if (q->hctxs[i])
+			mq_free_hctx(q, q->hctxs[i], true);
+	kfree(q->hctxs);
+	q->hctxs = NULL;
+}
+
+int mq_alloc_hctxs(struct mq_queue *q)
+{
+	unsigned int i;
+
+	q->hctxs = kcalloc_node(q->nr_hw_queues, sizeof(*q->hctxs),
+				GFP_KERNEL, q->tag_set->numa_node);
+	if (!q->hctxs)
+		return -ENOMEM;
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		q->hctxs[i] = mq_alloc_hctx(q, i);
+		if (!q->hctxs[i]) {
+			mq_free_hctxs(q);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void mq_set_queue_shared(struct mq_tag_set *set)
+{
+	struct mq_queue *q;
+	unsigned int i;
+
+	if (set->nr_queues_using > 1) {
+		WRITE_ONCE(set->flags, set->flags | MQ_F_TAG_QUEUE_SHARED);
+		return;
+	}
+	WRITE_ONCE(set->flags, set->flags & ~MQ_F_TAG_QUEUE_SHARED);
+	list_for_each_entry(q, &set->queues, set_node)
+		for (i = 0; i < q->nr_hw_queues; i++)
+			mq_tag_idle(q->hctxs[i]);
+}
+
+/**
+ * mq_alloc_queue - create a queue and its (not yet added) gendisk
+ * @set: an allocated tag set
+ * @queuedata: for the driver (&mq_queue.queuedata)
+ *
+ * The driver then sets the disk's name, capacity and limits and calls
+ * mq_add_disk().  Requests may be issued before that (e.g. to probe the
+ * device) with mq_alloc_request().
+ *
+ * Context: process context, may sleep.
+ * Return: the queue, or an ERR_PTR().
+ */
+struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
+{
+	struct request_queue *kq;
+	struct mq_queue *q;
+	int ret = -ENOMEM;
+
+	q = kzalloc_node(sizeof(*q), GFP_KERNEL, set->numa_node);
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+	if (percpu_ref_init(&q->usage, mq_usage_release,
+			    PERCPU_REF_INIT_ATOMIC, GFP_KERNEL)) {
+		kfree(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	q->disk = blk_alloc_disk(set->numa_node);
+	if (!q->disk) {
+		percpu_ref_exit(&q->usage);
+		kfree(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* From here on put_disk() frees q through mq_free_disk(). */
+	q->disk->fops = &mq_fops;
+	q->disk->private_data = q;
+	q->tag_set = set;
+	q->queuedata = queuedata;
+	q->owner = set->owner;
+	q->drv_fops = set->fops;
+	init_waitqueue_head(&q->freeze_wq);
+	mutex_init(&q->freeze_lock);
+	timer_setup(&q->timeout_timer, mq_timeout_timer_fn, 0);
+	INIT_WORK(&q->timeout_work, mq_timeout_work_fn);
+	INIT_LIST_HEAD(&q->set_node);
+	atomic_set(&q->nr_active, 0);
+
+	kq = q->disk->queue;
+	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, kq);
+	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, kq);
+	blk_queue_flag_set(QUEUE_FLAG_SAME_COMP, kq);
+
+	if (set->flags & MQ_F_BLOCKING) {
+		q->srcu = kmalloc(sizeof(*q->srcu), GFP_KERNEL);
+		if (!q->srcu || init_srcu_struct(q->srcu)) {
+			kfree(q->srcu);
+			q->srcu = NULL;
+			goto err_disk;
+		}
+	}
+	q->ctx = alloc_percpu(struct mq_ctx);
+	if (!q->ctx)
+		goto err_disk;
+
+	cpus_read_lock();
+	mutex_lock(&set->lock);
+	q->nr_hw_queues = set->nr_hw_queues;
+	ret = mq_alloc_hctxs(q);
+	if (ret) {
+		mutex_unlock(&set->lock);
+		cpus_read_unlock();
+		goto err_ctx;
+	}
+	mq_remap_queue(q);
+	list_add_tail(&q->set_node, &set->queues);
+	set->nr_queues_using++;
+	mq_set_queue_shared(set);
+	mutex_unlock(&set->lock);
+	cpus_read_unlock();
+	return q;
+
+err_ctx:
+	free_percpu(q->ctx);
+	q->ctx = NULL;
+err_disk:
+	put_disk(q->disk);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(mq_alloc_queue);
+
+/**
+ * mq_set_poll - enable io_uring polled I/O on a queue
+ * @q: the queue; its tag set must have %MQ_HCTX_POLL queues
+ * @enable: on or off
+ *
+ * Context: process context, before mq_add_disk() or with the queue frozen.
+ */
+void mq_set_poll(struct mq_queue *q, bool enable)
+{
+	struct mq_tag_set *set = q->tag_set;
+
+	if (enable && set->nr_maps > MQ_HCTX_POLL &&
+	    set->map[MQ_HCTX_POLL].nr_queues)
+		blk_queue_flag_set(QUEUE_FLAG_POLL, q->disk->queue);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_POLL, q->disk->queue);
+}
+EXPORT_SYMBOL_GPL(mq_set_poll);
+
+/**
+ * mq_add_disk - make a queue's disk visible
+ * @q: the queue, with the disk's name, capacity and limits set
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (then free the queue with mq_free_queue()).
+ */
+int mq_add_disk(struct mq_queue *q)
+{
+	int ret;
+
+	/* Atomic mode until now keeps a failed probe cheap to tear down. */
+	percpu_ref_switch_to_percpu(&q->usage);
+	ret = add_disk(q->disk);
+	if (ret)
+		return ret;
+	ret = mq_sysfs_register(q);
+	if (ret) {
+		del_gendisk(q->disk);
+		return ret;
+	}
+	mq_debugfs_register(q);
+	set_bit(MQ_Q_REGISTERED, &q->flags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mq_add_disk);
+
+static void mq_drain_queue(struct mq_queue *q)
+{
+	mq_mark_dying(q);
+	mq_freeze_queue_wait(q);
+	del_timer_sync(&q->timeout_timer);
+	cancel_work_sync(&q->timeout_work);
+}
+
+/**
+ * mq_remove_disk - remove a disk with I/O possibly in flight
+ * @q: the queue
+ *
+ * Deletes the gendisk (dirty data is written back first, then new bios
+ * fail), marks the queue dying (waiters for tags or an unfreeze fail) and
+ * waits until every request in flight has ended: the driver must still
+ * complete or fail them (its timeout handler is still called).
+ *
+ * Context: process context, sleeps.
+ */
+void mq_remove_disk(struct mq_queue *q)
+{
+	if (!test_and_clear_bit(MQ_Q_REGISTERED, &q->flags))
+		return;
+	mq_debugfs_unregister(q);
+	mq_sysfs_unregister(q);
+	del_gendisk(q->disk);
+	mq_drain_queue(q);
+}
+EXPORT_SYMBOL_GPL(mq_remove_disk);
+
+/**
+ * mq_free_queue - free a queue (after mq_remove_disk(), or instead of
+ *	mq_add_disk() when setup failed)
+ * @q: the queue
+ *
+ * The &struct mq_queue itself lives on until the last reference to its
+ * gendisk is dropped.
+ *
+ * Context: process context, sleeps.
+ */
+void mq_free_queue(struct mq_queue *q)
+{
+	struct mq_tag_set *set = q->tag_set;
+
+	mq_remove_disk(q);
+	mq_drain_queue(q);
+
+	cpus_read_lock();
+	mutex_lock(&set->lock);
+	list_del_init(&q->set_node);
+	set->nr_queues_using--;
+	mq_free_hctxs(q);
+	mq_set_queue_shared(set);
+	mutex_unlock(&set->lock);
+	cpus_read_unlock();
+
+	free_percpu(q->ctx);
+	q->ctx = NULL;
+	put_disk(q->disk);
+}
+EXPORT_SYMBOL_GPL(mq_free_queue);
+
+/*
+ * Re-create every queue's hctxs for the set's new geometry.  Called with
+ * all queues frozen, so no request, timer or poller references them.
+ */
+static int mq_rebuild_queues(struct mq_tag_set *set)
+{
+	struct mq_queue *q;
+	int ret;
+
+	ret = mq_alloc_set_tags(set);
+	if (ret)
+		return ret;
+	mq_update_set_maps(set, -1);
+	list_for_each_entry(q, &set->queues, set_node) {
+		q->nr_hw_queues = set->nr_hw_queues;
+		ret = mq_alloc_hctxs(q);
+		if (ret)
+			return ret;
+		mq_remap_queue(q);
+		if (!(set->nr_maps > MQ_HCTX_POLL &&
+		      set->map[MQ_HCTX_POLL].nr_queues))
+			blk_queue_flag_clear(QUEUE_FLAG_POLL, q->disk->queue);
+	}
+	return 0;
+}
+
+static void mq_teardown_queues(struct mq_tag_set *set)
+{
+	struct mq_queue *q;
+
+	list_for_each_entry(q, &set->queues, set_node) {
+		if (test_bit(MQ_Q_REGISTERED, &q->flags)) {
+			mq_debugfs_unregister_hctxs(q);
+			mq_sysfs_unregister_hctxs(q);
+		}
+		del_timer_sync(&q->timeout_timer);
+		cancel_work_sync(&q->timeout_work);
+		if (q->hctxs)
+			mq_free_hctxs(q);
+		q->nr_hw_queues = 0;
+	}
+	mq_free_set_tags(set);
+}
+
+/**
+ * mq_update_tag_set - change hardware queues and depth of a live tag set
+ * @set: the tag set
+ * @nr_hw_queues: new total of hardware queues (the driver has set the
+ *	read/poll maps' @nr_queues; the default map gets the rest)
+ * @queue_depth: new tags per tag space
+ *
+ * Freezes every queue of the set (waiting for I/O in flight), re-creates
+ * tags, requests and hctxs (calling the driver's init/exit hooks), remaps
+ * and unfreezes.  Submitters wait meanwhile; none fails.  On error the old
+ * geometry is restored.
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or a negative errno.
+ */
+int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
+		      unsigned int queue_depth)
+{
+	unsigned int old_nr = set->nr_hw_queues, old_depth = set->queue_depth;
+	struct mq_queue_map old_maps[MQ_HCTX_MAX_TYPES];
+	struct mq_queue *q;
+	int ret;
+
+	memcpy(old_maps, set->map, sizeof(old_maps));
+	set->nr_hw_queues = nr_hw_queues;
+	set->queue_depth = queue_depth;
+	ret = mq_check_set(set) ?: mq_setup_maps(set);
+	if (ret) {
+		set->nr_hw_queues = old_nr;
+		set->queue_depth = old_depth;
+		memcpy(set->map, old_maps, sizeof(old_maps));
+		return ret;
+	}
+
+	cpus_read_lock();
+	mutex_lock(&set->lock);
+	list_for_each_entry(q, &set->queues, set_node)
+		mq_freeze_queue(q);
+
+	mq_teardown_queues(set);
+	ret = mq_rebuild_queues(set);
+	if (ret) {
+		pr_warn("mq_core: tag set update to %u queues x %u failed (%d), restoring\n",
+			nr_hw_queues, queue_depth, ret);
+		mq_teardown_queues(set);
+		set->nr_hw_queues = old_nr;
+		set->queue_depth = old_depth;
+		memcpy(set->map, old_maps, sizeof(old_maps));
+		if (mq_rebuild_queues(set)) {
+			/* Nothing left to run on: fail all I/O from now on. */
+			list_for_each_entry(q, &set->queues, set_node) {
+				mq_teardown_queues(set);
+				mq_mark_dying(q);
+			}
+		}
+	}
+	list_for_each_entry(q, &set->queues, set_node) {
+		if (q->hctxs && test_bit(MQ_Q_REGISTERED, &q->flags)) {
+			mq_sysfs_register_hctxs(q);
+			mq_debugfs_register_hctxs(q);
+		}
+	}
+	list_for_each_entry(q, &set->queues, set_node)
+		mq_unfreeze_queue(q);
+	mutex_unlock(&set->lock);
+	cpus_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mq_update_tag_set);
+
+/**
+ * mq_alloc_request - get a request without a bio (passthrough, internal)
+ * @q: the queue
+ * @opf: operation and flags (e.g. %REQ_OP_DRV_IN)
+ * @reserved: from the reserved tags
+ * @nowait: fail with -EAGAIN instead of sleeping
+ *
+ * The driver fills the payload, sets @end_io if it wants the request back
+ * when it ends, and issues it with mq_execute_rq() or
+ * mq_execute_rq_nowait().
+ *
+ * Context: process context unless @nowait.
+ * Return: the request or an ERR_PTR() (-EAGAIN, -ENODEV when dying).
+ */
+struct mq_request *mq_alloc_request(struct mq_queue *q, blk_opf_t opf,
+				    bool reserved, bool nowait)
+{
+	struct mq_request *rq;
+
+	while (!percpu_ref_tryget_live(&q->usage)) {
+		if (test_bit(MQ_Q_DYING, &q->flags))
+			return ERR_PTR(-ENODEV);
+		if (nowait)
+			return ERR_PTR(-EAGAIN);
+		wait_event(q->freeze_wq, !READ_ONCE(q->freeze_depth) ||
+			   test_bit(MQ_Q_DYING, &q->flags));
+	}
+	rq = mq_get_request(q, mq_map_bio(q, opf & ~REQ_POLLED),
+			    opf & ~REQ_POLLED, reserved, nowait);
+	if (!rq) {
+		mq_queue_exit(q);
+		return ERR_PTR(test_bit(MQ_Q_DYING, &q->flags) ?
+			       -ENODEV : -EAGAIN);
+	}
+	return rq;
+}
+EXPORT_SYMBOL_GPL(mq_alloc_request);
+
+/**
+ * mq_free_request - give back a request from mq_alloc_request()
+ * @rq: the request, not in flight (never issued, or ended with @end_io)
+ *
+ * Context: any.
+ */
+void mq_free_request(struct mq_request *rq)
+{
+	mq_free_request_tag(rq);
+}
+EXPORT_SYMBOL_GPL(mq_free_request);
+
+/**
+ * mq_execute_rq_nowait - issue a request from mq_alloc_request()
+ * @rq: the request; @end_io is called when it ends
+ *
+ * Context: any.
+ */
+void mq_execute_rq_nowait(struct mq_request *rq)
+{
+	mq_stat_inc(rq->hctx, queued);
+	mq_submit_rq(rq, true);
+}
+EXPORT_SYMBOL_GPL(mq_execute_rq_nowait);
+
+static void mq_end_sync_rq(struct mq_request *rq, blk_status_t status)
+{
+	complete(rq->end_io_data);
+}
+
+/**
+ * mq_execute_rq - issue a request and wait for it to end
+ * @rq: the request from mq_alloc_request(); freed by the caller afterwards
+ *	with mq_free_request()
+ *
+ * Context: process context, sleeps.
+ * Return: the status it ended with.
+ */
+blk_status_t mq_execute_rq(struct mq_request *rq)
+{
+	DECLARE_COMPLETION_ONSTACK(wait);
+
+	rq->end_io = mq_end_sync_rq;
+	rq->end_io_data = &wait;
+	mq_execute_rq_nowait(rq);
+	wait_for_completion_io(&wait);
+	return rq->status;
+}
+EXPORT_SYMBOL_GPL(mq_execute_rq);
+
+static int __init mq_core_init(void)
+{
+	int ret;
+
+	mq_wq = alloc_workqueue("mq_core", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	if (!mq_wq)
+		return -ENOMEM;
+	ret = mq_complete_init();
+	if (ret)
+		goto err_wq;
+	ret = mq_map_init();
+	if (ret)
+		goto err_complete;
+	mq_debugfs_init();
+	return 0;
+
+err_complete:
+	mq_complete_exit();
+err_wq:
+	destroy_workqueue(mq_wq);
+	return ret;
+}
+
+static void __exit mq_core_exit(void)
+{
+	mq_debugfs_exit();
+	mq_map_exit();
+	mq_complete_exit();
+	destroy_workqueue(mq_wq);
+}
+
+module_init(mq_core_init);
+module_exit(mq_core_exit);
+MODULE_DESCRIPTION("mq_core: multi-queue block layer for bio-based disks");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/mq_core/<disk>/: queue state, counters, and per hctx
+ * its tags, busy requests and dispatch list.  debugfs removal waits for
+ * readers, so the objects behind a file outlive every read of it.
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+#include "mq.h"
+
+static struct dentry *mq_debugfs_root;
+
+void mq_hctx_sum_stats(struct mq_hw_ctx *hctx, struct mq_hctx_stats *sum)
+{
+	unsigned int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		struct mq_hctx_stats *s = per_cpu_ptr(hctx->stats, cpu);
+
+		sum->queued += READ_ONCE(s->queued);
+		sum->dispatched += READ_ONCE(s->dispatched);
+		sum->completed += READ_ONCE(s->completed);
+		sum->busy += READ_ONCE(s->busy);
+		sum->requeued += READ_ONCE(s->requeued);
+		sum->timeouts += READ_ONCE(s->timeouts);
+		sum->merged += READ_ONCE(s->merged);
+		sum->polls += READ_ONCE(s->polls);
+		sum->poll_found += READ_ONCE(s->poll_found);
+		sum->runs += READ_ONCE(s->runs);
+	}
+}
+
+static void mq_show_stats(struct seq_file *m, struct mq_hctx_stats *s)
+{
+	seq_printf(m, "queued %lu\ndispatched %lu\ncompleted %lu\n",
+		   s->queued, s->dispatched, s->completed);
+	seq_printf(m, "busy %lu\nrequeued %lu\ntimeouts %lu\nmerged %lu\n",
+		   s->busy, s->requeued, s->timeouts, s->merged);
+	seq_printf(m, "polls %lu\npoll_found %lu\nruns %lu\n",
+		   s->polls, s->poll_found, s->runs);
+}
+
+static bool mq_count_busy(struct mq_request *rq, void *data)
+{
+	(*(unsigned int *)data)++;
+	return true;
+}
+
+static int queue_state_show(struct seq_file *m, void *v)
+{
+	struct mq_queue *q = m->private;
+	unsigned int busy = 0;
+
+	mq_queue_busy_iter(q, mq_count_busy, &busy);
+	seq_printf(m, "flags 0x%lx%s%s\nfreeze_depth %d\nquiesce_depth %d\n",
+		   q->flags, test_bit(MQ_Q_DYING, &q->flags) ? " dying" : "",
+		   test_bit(MQ_Q_QUIESCED, &q->flags) ? " quiesced" : "",
+		   q->freeze_depth, q->quiesce_depth);
+	seq_printf(m, "nr_hw_queues %u\nbusy %u\nshared %d\n", q->nr_hw_queues,
+		   busy, mq_set_shared(q->tag_set));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(queue_state);
+
+static int queue_stats_show(struct seq_file *m, void *v)
+{
+	struct mq_queue *q = m->private;
+	struct mq_hctx_stats sum = { }, s;
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		mq_hctx_sum_stats(q->hctxs[i], &s);
+		sum.queued += s.queued;
+		sum.dispatched += s.dispatched;
+		sum.completed += s.completed;
+		sum.busy += s.busy;
+		sum.requeued += s.requeued;
+		sum.timeouts += s.timeouts;
+		sum.merged += s.merged;
+		sum.polls += s.polls;
+		sum.poll_found += s.poll_found;
+		sum.runs += s.runs;
+	}
+	mq_show_stats(m, &sum);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(queue_stats);
+
+static int hctx_stats_show(struct seq_file *m, void *v)
+{
+	struct mq_hctx_stats s;
+
+	mq_hctx_sum_stats(m->private, &s);
+	mq_show_stats(m, &s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_stats);
+
+static int hctx_state_show(struct seq_file *m, void *v)
+{
+	struct mq_hw_ctx *hctx = m->private;
+
+	seq_printf(m, "state 0x%lx%s%s%s\ntype %d\ncpus %*pbl\n", hctx->state,
+		   test_bit(MQ_S_STOPPED, &hctx->state) ? " stopped" : "",
+		   test_bit(MQ_S_TAG_ACTIVE, &hctx->state) ? " tag_active" : "",
+		   test_bit(MQ_S_RESTART, &hctx->state) ? " restart" : "",
+		   hctx->type, cpumask_pr_args(hctx->cpumask));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_state);
+
+static int hctx_tags_show(struct seq_file *m, void *v)
+{
+	struct mq_hw_ctx *hctx = m->private;
+	struct mq_tags *tags = hctx->tags;
+
+	seq_printf(m, "nr_tags %u\nnr_reserved_tags %u\nbusy %u\n",
+		   tags->nr_tags, tags->nr_reserved_tags, mq_tags_busy(tags));
+	seq_printf(m, "active_queues %d\nnr_active %d\n",
+		   atomic_read(&tags->active_queues),
+		   atomic_read(&hctx->nr_active));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_tags);
+
+static void mq_show_rq(struct seq_file *m, struct mq_request *rq)
+{
+	const struct mq_ops *ops = rq->q->tag_set->ops;
+
+	seq_printf(m, "tag %d op %u flags 0x%x sector %llu bytes %u state %d cpu %d deadline %ld",
+		   rq->tag, mq_rq_op(rq), rq->cmd_flags,
+		   (unsigned long long)rq->sector, rq->nr_bytes,
+		   READ_ONCE(rq->state), rq->mq_cpu,
+		   (long)(READ_ONCE(rq->deadline) - jiffies));
+	if (ops->show_rq)
+		ops->show_rq(m, rq);
+	seq_putc(m, '\n');
+}
+
+static bool mq_show_busy_rq(struct mq_request *rq, void *data)
+{
+	mq_show_rq(data, rq);
+	return true;
+}
+
+static int hctx_busy_show(struct seq_file *m, void *v)
+{
+	mq_hctx_busy_iter(m->private, mq_show_busy_rq, m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_busy);
+
+static int hctx_dispatch_show(struct seq_file *m, void *v)
+{
+	struct mq_hw_ctx *hctx = m->private;
+	struct mq_request *rq;
+
+	spin_lock_irq(&hctx->lock);
+	list_for_each_entry(rq, &hctx->dispatch, queuelist)
+		mq_show_rq(m, rq);
+	spin_unlock_irq(&hctx->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_dispatch);
+
+void mq_debugfs_register_hctxs(struct mq_queue *q)
+{
+	unsigned int i;
+	char name[20];
+
+	if (!q->debugfs_dir)
+		return;
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		struct mq_hw_ctx *hctx = q->hctxs[i];
+		struct dentry *d;
+
+		snprintf(name, sizeof(name), "hctx%u", i);
+		d = debugfs_create_dir(name, q->debugfs_dir);
+		hctx->debugfs_dir = d;
+		debugfs_create_file("state", 0400, d, hctx, &hctx_state_fops);
+		debugfs_create_file("stats", 0400, d, hctx, &hctx_stats_fops);
+		debugfs_create_file("tags", 0400, d, hctx, &hctx_tags_fops);
+		debugfs_create_file("busy", 0400, d, hctx, &hctx_busy_fops);
+		debugfs_create_file("dispatch", 0400, d, hctx,
+				    &hctx_dispatch_fops);
+	}
+}
+
+void mq_debugfs_unregister_hctxs(struct mq_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		debugfs_remove_recursive(q->hctxs[i]->debugfs_dir);
+		q->hctxs[i]->debugfs_dir = NULL;
+	}
+}
+
+void mq_debugfs_register(struct mq_queue *q)
+{
+	q->debugfs_dir = debugfs_create_dir(q->disk->disk_name,
+					    mq_debugfs_root);
+	if (IS_ERR(q->debugfs_dir)) {
+		q->debugfs_dir = NULL;
+		return;
+	}
+	debugfs_create_file("state", 0400, q->debugfs_dir, q,
+			    &queue_state_fops);
+	debugfs_create_file("stats", 0400, q->debugfs_dir, q,
+			    &queue_stats_fops);
+	mq_debugfs_register_hctxs(q);
+}
+
+void mq_debugfs_unregister(struct mq_queue *q)
+{
+	debugfs_remove_recursive(q->debugfs_dir);
+	q->debugfs_dir = NULL;
+}
+
+void mq_debugfs_init(void)
+{
+	mq_debugfs_root = debugfs_create_dir("mq_core", NULL);
+}
+
+void mq_debugfs_exit(void)
+{
+	debugfs_remove_recursive(mq_debugfs_root);
+}

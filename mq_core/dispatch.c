@@ -1,0 +1,575 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Getting a request, plugging, and issuing requests to the driver.
+ *
+ * The fast path: a bio becomes a request on the submitting CPU's hctx and
+ * is issued at once with ->queue_rq when nothing is waiting on that hctx.
+ * Everything else (a busy driver, a stopped or quiesced queue, a blocking
+ * driver called from a context that must not sleep) goes through the
+ * hctx's dispatch list, which a work item drains in order.
+ */
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include "mq.h"
+
+struct mq_plug {
+	struct blk_plug_cb cb;		/* must be first: freed through it */
+	struct list_head rqs;
+	struct mq_request *last;
+	unsigned int count;
+};
+
+static bool mq_hctx_blocking(struct mq_hw_ctx *hctx)
+{
+	return hctx->queue->tag_set->flags & MQ_F_BLOCKING;
+}
+
+/* Read-side of quiesce: RCU, or SRCU for drivers that may sleep. */
+static int mq_dispatch_lock(struct mq_queue *q)
+{
+	if (q->srcu)
+		return srcu_read_lock(q->srcu);
+	rcu_read_lock();
+	return 0;
+}
+
+static void mq_dispatch_unlock(struct mq_queue *q, int idx)
+{
+	if (q->srcu)
+		srcu_read_unlock(q->srcu, idx);
+	else
+		rcu_read_unlock();
+}
+
+static void mq_init_request(struct mq_request *rq, struct mq_hw_ctx *hctx,
+			    blk_opf_t opf, bool reserved)
+{
+	rq->q = hctx->queue;
+	rq->hctx = hctx;
+	rq->cmd_flags = opf;
+	rq->mq_cpu = raw_smp_processor_id();
+	rq->rq_flags = reserved ? RQF_RESERVED : 0;
+	rq->status = BLK_STS_OK;
+	rq->bio = NULL;
+	rq->biotail = NULL;
+	rq->sector = 0;
+	rq->nr_bytes = 0;
+	rq->nr_phys_segments = 0;
+	rq->end_io = NULL;
+	rq->end_io_data = NULL;
+	rq->timeout = 0;
+	rq->acct_sectors = 0;
+	if (mq_set_shared(hctx->queue->tag_set)) {
+		rq->rq_flags |= RQF_ACTIVE;
+		if (hctx->queue->tag_set->flags & MQ_F_TAG_HCTX_SHARED)
+			atomic_inc(&hctx->queue->nr_active);
+		else
+			atomic_inc(&hctx->nr_active);
+	}
+}
+
+/**
+ * mq_get_request - take a tag on @hctx and set up its request
+ * @q: the queue (entered by the caller)
+ * @hctx: preferred hctx; may change if we sleep and migrate
+ * @opf: operation and flags
+ * @reserved: from the reserved pool
+ * @nowait: fail instead of sleeping
+ *
+ * Return: the request, or NULL (no tag with @nowait, or the queue is dying).
+ */
+struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
+				  blk_opf_t opf, bool reserved, bool nowait)
+{
+	struct sbq_wait_state *ws;
+	struct sbitmap_queue *bt;
+	struct mq_request *rq;
+	DEFINE_SBQ_WAIT(wait);
+	int tag;
+
+	tag = mq_get_tag(hctx, reserved);
+	if (likely(tag >= 0))
+		goto found;
+	if (nowait)
+		return NULL;
+
+	for (;;) {
+		bt = mq_tag_bt(hctx, reserved);
+		ws = sbq_wait_ptr(bt, &hctx->wait_index);
+		sbitmap_prepare_to_wait(bt, ws, &wait, TASK_UNINTERRUPTIBLE);
+		tag = mq_get_tag(hctx, reserved);
+		if (tag >= 0 || test_bit(MQ_Q_DYING, &q->flags)) {
+			sbitmap_finish_wait(bt, ws, &wait);
+			break;
+		}
+		/* io_schedule() flushes our plug: held requests get issued. */
+		io_schedule();
+		sbitmap_finish_wait(bt, ws, &wait);
+		if (!reserved)
+			hctx = mq_map_bio(q, opf);
+	}
+	if (tag < 0)
+		return NULL;
+found:
+	rq = hctx->tags->rqs[tag];
+	mq_init_request(rq, hctx, opf, reserved);
+	return rq;
+}
+
+/* Deadline, state and accounting: the request now belongs to the driver. */
+void mq_start_request(struct mq_request *rq)
+{
+	struct mq_queue *q = rq->q;
+
+	if (!(rq->rq_flags & RQF_ACCT) && rq->bio &&
+	    blk_queue_io_stat(q->disk->queue)) {
+		rq->rq_flags |= RQF_ACCT;
+		rq->acct_sectors = rq->nr_bytes >> SECTOR_SHIFT;
+		rq->part = rq->bio->bi_bdev;
+		rq->io_start = bdev_start_io_acct(rq->part,
+						  rq->acct_sectors,
+						  mq_rq_op(rq), jiffies);
+	}
+	rq->rq_flags |= RQF_STARTED;
+	mq_add_timer(rq);
+	/* The deadline must be visible before the timeout work sees us. */
+	smp_store_release(&rq->state, MQ_RQ_IN_FLIGHT);
+}
+
+/* queue_rq said busy: the request is ours again. */
+static void mq_unstart_request(struct mq_request *rq)
+{
+	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
+	if (rq->rq_flags & RQF_BUDGET) {
+		rq->rq_flags &= ~RQF_BUDGET;
+		rq->q->tag_set->ops->put_budget(rq->q);
+	}
+}
+
+static bool mq_busy_status(blk_status_t ret)
+{
+	return ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE;
+}
+
+/*
+ * Hand one request to the driver.  On success the request may already be
+ * completed and reused by the time queue_rq returns: do not touch it.
+ */
+static blk_status_t mq_issue_one(struct mq_hw_ctx *hctx,
+				 struct mq_request *rq, bool last)
+{
+	const struct mq_ops *ops = hctx->queue->tag_set->ops;
+	struct mq_queue_data bd = { .rq = rq, .last = last };
+	blk_status_t ret;
+
+	if (ops->get_budget && !(rq->rq_flags & RQF_BUDGET)) {
+		if (!ops->get_budget(hctx->queue))
+			return BLK_STS_DEV_RESOURCE;
+		rq->rq_flags |= RQF_BUDGET;
+	}
+	mq_start_request(rq);
+	ret = ops->queue_rq(hctx, &bd);
+	if (likely(ret == BLK_STS_OK)) {
+		mq_stat_inc(hctx, dispatched);
+		return ret;
+	}
+	if (mq_busy_status(ret)) {
+		mq_stat_inc(hctx, busy);
+		mq_unstart_request(rq);
+		return ret;
+	}
+	mq_end_request(rq, ret);
+	return BLK_STS_OK;
+}
+
+void mq_insert_dispatch(struct mq_hw_ctx *hctx, struct mq_request *rq,
+			bool at_head)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hctx->lock, flags);
+	if (at_head)
+		list_add(&rq->queuelist, &hctx->dispatch);
+	else
+		list_add_tail(&rq->queuelist, &hctx->dispatch);
+	spin_unlock_irqrestore(&hctx->lock, flags);
+}
+
+/*
+ * The driver is out of resources.  Arrange for a rerun: the next
+ * completion on this hctx restarts it, and a short timer covers
+ * resources that free up without a completion (BLK_STS_RESOURCE).
+ */
+static void mq_handle_busy(struct mq_hw_ctx *hctx, blk_status_t ret)
+{
+	set_bit(MQ_S_RESTART, &hctx->state);
+	/* Pairs with the barrier in the completion before testing RESTART. */
+	smp_mb__after_atomic();
+	if (ret == BLK_STS_RESOURCE || !atomic_read(&hctx->tags->active_queues) ||
+	    !mq_tags_busy(hctx->tags))
+		mq_delay_run_hw_queue(hctx, MQ_RESOURCE_DELAY_MS);
+	else
+		mq_delay_run_hw_queue(hctx, 10 * MQ_RESOURCE_DELAY_MS);
+}
+
+/* Issue @list in order; what the driver does not take goes back first. */
+static void mq_dispatch_list(struct mq_hw_ctx *hctx, struct list_head *list)
+{
+	const struct mq_ops *ops = hctx->queue->tag_set->ops;
+	struct mq_queue *q = hctx->queue;
+	blk_status_t ret = BLK_STS_OK;
+	unsigned int issued = 0;
+	struct mq_request *rq;
+	unsigned long flags;
+	bool last = false;
+	int idx;
+
+	idx = mq_dispatch_lock(q);
+	while (!list_empty(list)) {
+		if (test_bit(MQ_S_STOPPED, &hctx->state) ||
+		    test_bit(MQ_Q_QUIESCED, &q->flags))
+			break;
+		rq = list_first_entry(list, struct mq_request, queuelist);
+		list_del_init(&rq->queuelist);
+		last = list_empty(list);
+		ret = mq_issue_one(hctx, rq, last);
+		if (mq_busy_status(ret)) {
+			list_add(&rq->queuelist, list);
+			break;
+		}
+		issued++;
+	}
+	if (issued && !last && ops->commit_rqs)
+		ops->commit_rqs(hctx);
+	mq_dispatch_unlock(q, idx);
+
+	if (list_empty(list))
+		return;
+	spin_lock_irqsave(&hctx->lock, flags);
+	list_splice(list, &hctx->dispatch);
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	if (mq_busy_status(ret))
+		mq_handle_busy(hctx, ret);
+}
+
+static void __mq_run_hw_queue(struct mq_hw_ctx *hctx)
+{
+	unsigned long flags;
+	LIST_HEAD(list);
+
+	if (test_bit(MQ_S_STOPPED, &hctx->state) ||
+	    test_bit(MQ_Q_QUIESCED, &hctx->queue->flags))
+		return;
+	mq_stat_inc(hctx, runs);
+	spin_lock_irqsave(&hctx->lock, flags);
+	list_splice_init(&hctx->dispatch, &list);
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	if (!list_empty(&list))
+		mq_dispatch_list(hctx, &list);
+}
+
+void mq_run_work_fn(struct work_struct *work)
+{
+	struct mq_hw_ctx *hctx = container_of(to_delayed_work(work),
+					      struct mq_hw_ctx, run_work);
+
+	__mq_run_hw_queue(hctx);
+}
+
+/* Run the work on a CPU of the hctx when one is online. */
+static int mq_hctx_work_cpu(struct mq_hw_ctx *hctx)
+{
+	int cpu = raw_smp_processor_id();
+
+	if (cpumask_test_cpu(cpu, hctx->cpumask))
+		return cpu;
+	cpu = cpumask_any_and(hctx->cpumask, cpu_online_mask);
+	return cpu < nr_cpu_ids ? cpu : WORK_CPU_UNBOUND;
+}
+
+/**
+ * mq_delay_run_hw_queue - run a hardware queue after a delay
+ * @hctx: the hardware queue
+ * @msecs: delay in milliseconds
+ *
+ * Context: any.
+ */
+void mq_delay_run_hw_queue(struct mq_hw_ctx *hctx, unsigned long msecs)
+{
+	mod_delayed_work_on(mq_hctx_work_cpu(hctx), mq_wq, &hctx->run_work,
+			    msecs_to_jiffies(msecs));
+}
+EXPORT_SYMBOL_GPL(mq_delay_run_hw_queue);
+
+/**
+ * mq_run_hw_queue - issue what waits on a hardware queue's dispatch list
+ * @hctx: the hardware queue
+ * @async: always from a work item, even where we could issue inline
+ *
+ * Context: any with @async; process context otherwise.
+ */
+void mq_run_hw_queue(struct mq_hw_ctx *hctx, bool async)
+{
+	if (list_empty_careful(&hctx->dispatch))
+		return;
+	/* A blocking driver may only be called from our own work item. */
+	if (async || mq_hctx_blocking(hctx) || !in_task()) {
+		queue_delayed_work_on(mq_hctx_work_cpu(hctx), mq_wq,
+				      &hctx->run_work, 0);
+		return;
+	}
+	__mq_run_hw_queue(hctx);
+}
+EXPORT_SYMBOL_GPL(mq_run_hw_queue);
+
+/**
+ * mq_run_hw_queues - run every hardware queue of a queue
+ * @q: the queue
+ * @async: from work items
+ *
+ * Context: any with @async; process context otherwise.
+ */
+void mq_run_hw_queues(struct mq_queue *q, bool async)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++)
+		mq_run_hw_queue(q->hctxs[i], async);
+}
+EXPORT_SYMBOL_GPL(mq_run_hw_queues);
+
+/**
+ * mq_stop_hw_queue - stop issuing to a hardware queue
+ * @hctx: the hardware queue
+ *
+ * For a driver whose ring is full: requests wait on the dispatch list
+ * until mq_start_hw_queue().  A queue_rq already running is not waited for.
+ *
+ * Context: any.
+ */
+void mq_stop_hw_queue(struct mq_hw_ctx *hctx)
+{
+	set_bit(MQ_S_STOPPED, &hctx->state);
+}
+EXPORT_SYMBOL_GPL(mq_stop_hw_queue);
+
+/**
+ * mq_start_hw_queue - restart a stopped hardware queue and run it
+ * @hctx: the hardware queue
+ *
+ * Context: any (the run happens from a work item).
+ */
+void mq_start_hw_queue(struct mq_hw_ctx *hctx)
+{
+	clear_bit(MQ_S_STOPPED, &hctx->state);
+	/* Requests queued behind the stop must see it cleared. */
+	smp_mb__after_atomic();
+	mq_run_hw_queue(hctx, true);
+}
+EXPORT_SYMBOL_GPL(mq_start_hw_queue);
+
+/**
+ * mq_hw_queue_stopped - whether a hardware queue is stopped
+ * @hctx: the hardware queue
+ *
+ * Return: true if stopped.
+ */
+bool mq_hw_queue_stopped(struct mq_hw_ctx *hctx)
+{
+	return test_bit(MQ_S_STOPPED, &hctx->state);
+}
+EXPORT_SYMBOL_GPL(mq_hw_queue_stopped);
+
+/**
+ * mq_stop_hw_queues - stop every hardware queue of a queue
+ * @q: the queue
+ *
+ * Context: any.
+ */
+void mq_stop_hw_queues(struct mq_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++)
+		mq_stop_hw_queue(q->hctxs[i]);
+}
+EXPORT_SYMBOL_GPL(mq_stop_hw_queues);
+
+/**
+ * mq_start_stopped_hw_queues - restart the stopped hardware queues
+ * @q: the queue
+ * @async: run them from work items
+ *
+ * Context: any with @async.
+ */
+void mq_start_stopped_hw_queues(struct mq_queue *q, bool async)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		struct mq_hw_ctx *hctx = q->hctxs[i];
+
+		if (!test_and_clear_bit(MQ_S_STOPPED, &hctx->state))
+			continue;
+		smp_mb__after_atomic();
+		mq_run_hw_queue(hctx, async);
+	}
+}
+EXPORT_SYMBOL_GPL(mq_start_stopped_hw_queues);
+
+/*
+ * Issue one request, directly when the hctx has nothing waiting and we may
+ * call the driver from here, else through the dispatch list.
+ */
+static bool mq_try_issue_direct(struct mq_request *rq, bool last,
+				bool from_schedule)
+{
+	struct mq_hw_ctx *hctx = rq->hctx;
+	struct mq_queue *q = hctx->queue;
+	blk_status_t ret;
+	int idx;
+
+	if (unlikely(test_bit(MQ_S_STOPPED, &hctx->state) ||
+		     test_bit(MQ_Q_QUIESCED, &q->flags) ||
+		     !list_empty_careful(&hctx->dispatch)))
+		return false;
+	if (mq_hctx_blocking(hctx) &&
+	    (from_schedule || (rq->cmd_flags & REQ_NOWAIT) || !in_task()))
+		return false;
+
+	idx = mq_dispatch_lock(q);
+	ret = mq_issue_one(hctx, rq, last);
+	mq_dispatch_unlock(q, idx);
+	if (unlikely(mq_busy_status(ret))) {
+		mq_insert_dispatch(hctx, rq, true);
+		mq_handle_busy(hctx, ret);
+	}
+	return true;
+}
+
+/**
+ * mq_submit_rq - issue a request that has been set up
+ * @rq: the request
+ * @last: no more requests follow in this batch
+ */
+void mq_submit_rq(struct mq_request *rq, bool last)
+{
+	if (likely(mq_try_issue_direct(rq, last, false)))
+		return;
+	mq_insert_dispatch(rq->hctx, rq, false);
+	mq_run_hw_queue(rq->hctx, true);
+}
+
+/* Issue a plug's requests in order, grouping doorbells per hctx. */
+static void mq_flush_plug_list(struct list_head *rqs, bool from_schedule)
+{
+	struct mq_hw_ctx *pending = NULL;
+	struct mq_request *rq, *next;
+
+	list_for_each_entry_safe(rq, next, rqs, queuelist) {
+		struct mq_hw_ctx *hctx = rq->hctx;
+		bool last;
+
+		list_del_init(&rq->queuelist);
+		last = list_entry_is_head(next, rqs, queuelist) ||
+		       next->hctx != hctx;
+		if (mq_try_issue_direct(rq, last, from_schedule)) {
+			pending = last ? NULL : hctx;
+			continue;
+		}
+		/* The doorbell for what we issued on this hctx is still owed. */
+		if (pending == hctx && hctx->queue->tag_set->ops->commit_rqs)
+			hctx->queue->tag_set->ops->commit_rqs(hctx);
+		pending = NULL;
+		mq_insert_dispatch(hctx, rq, false);
+		if (last)
+			mq_run_hw_queue(hctx, true);
+	}
+}
+
+static void mq_unplug(struct blk_plug_cb *cb, bool from_schedule)
+{
+	struct mq_plug *plug = container_of(cb, struct mq_plug, cb);
+
+	mq_flush_plug_list(&plug->rqs, from_schedule);
+	kfree(plug);
+}
+
+static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
+{
+	struct request_queue *kq = rq->q->disk->queue;
+	unsigned int nsegs;
+
+	if (rq->cmd_flags != bio->bi_opf || (bio->bi_opf & REQ_NOMERGE_FLAGS))
+		return false;
+	if (mq_rq_op(rq) != REQ_OP_READ && mq_rq_op(rq) != REQ_OP_WRITE)
+		return false;
+	if (rq->biotail->bi_bdev != bio->bi_bdev ||
+	    rq->sector + (rq->nr_bytes >> SECTOR_SHIFT) !=
+	    bio->bi_iter.bi_sector)
+		return false;
+	if ((rq->nr_bytes + bio->bi_iter.bi_size) >> SECTOR_SHIFT >
+	    queue_max_sectors(kq))
+		return false;
+	nsegs = bio_segments(bio);
+	if (rq->nr_phys_segments + nsegs > queue_max_segments(kq))
+		return false;
+	rq->nr_phys_segments += nsegs;
+	return true;
+}
+
+/**
+ * mq_plug_bio - try to merge @bio into the request last held in the plug
+ * @q: the queue
+ * @bio: the bio
+ * @plugged: set to our part of the current plug, NULL without a plug
+ *
+ * Return: true if @bio was merged (the caller is done with it).
+ */
+bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
+		 struct mq_plug **plugged)
+{
+	struct blk_plug_cb *cb;
+	struct mq_plug *plug;
+	struct mq_request *rq;
+
+	*plugged = NULL;
+	cb = blk_check_plugged(mq_unplug, q, sizeof(*plug));
+	if (!cb)
+		return false;
+	plug = container_of(cb, struct mq_plug, cb);
+	if (!plug->rqs.next)
+		INIT_LIST_HEAD(&plug->rqs);
+	*plugged = plug;
+
+	rq = plug->last;
+	if (!rq || (q->tag_set->flags & MQ_F_NO_MERGE) ||
+	    blk_queue_nomerges(q->disk->queue) || !mq_bio_mergeable(rq, bio))
+		return false;
+
+	bio->bi_next = NULL;
+	rq->biotail->bi_next = bio;
+	rq->biotail = bio;
+	rq->nr_bytes += bio->bi_iter.bi_size;
+	if (bio->bi_opf & REQ_POLLED)
+		WRITE_ONCE(bio->bi_cookie, rq->hctx->queue_num);
+	mq_stat_inc(rq->hctx, merged);
+	return true;
+}
+
+/* Hold @rq in the plug; flush early once the plug holds a full batch. */
+void mq_plug_add(struct mq_plug *plug, struct mq_request *rq)
+{
+	list_add_tail(&rq->queuelist, &plug->rqs);
+	plug->last = rq;
+	if (++plug->count >= MQ_PLUG_MAX_RQS) {
+		LIST_HEAD(batch);
+
+		list_splice_init(&plug->rqs, &batch);
+		plug->last = NULL;
+		plug->count = 0;
+		mq_flush_plug_list(&batch, false);
+	}
+}

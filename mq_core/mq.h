@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mq_core internals: shared between the files of mq_core only.
+ */
+#ifndef _MQ_INTERNAL_H
+#define _MQ_INTERNAL_H
+
+#include <linux/blk_types.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/srcu.h>
+#include "mq_core.h"
+
+#define MQ_DEFAULT_TIMEOUT	(30 * HZ)
+#define MQ_RESOURCE_DELAY_MS	3
+#define MQ_PLUG_MAX_RQS		32
+#define MQ_MAX_DEPTH		10240
+
+/*
+ * Request states.  IN_FLIGHT -> COMPLETE is the driver's completion,
+ * IN_FLIGHT -> TIMEOUT the timeout handler claiming the request.  Both are
+ * cmpxchg, so exactly one of them wins.  A completion that finds TIMEOUT
+ * moves it to TIMEOUT_COMPLETE, which the handler honours if it decides to
+ * give the request back to the hardware (MQ_EH_RESET_TIMER).
+ */
+enum {
+	MQ_RQ_IDLE = 0,
+	MQ_RQ_IN_FLIGHT,
+	MQ_RQ_COMPLETE,
+	MQ_RQ_TIMEOUT,
+	MQ_RQ_TIMEOUT_COMPLETE,
+};
+
+/* mq_request.rq_flags */
+#define RQF_ACCT		(1U << 0)	/* I/O accounting started */
+#define RQF_BUDGET		(1U << 1)	/* holds a driver budget */
+#define RQF_ACTIVE		(1U << 2)	/* counted in nr_active */
+#define RQF_RESERVED		(1U << 3)	/* reserved tag */
+#define RQF_STARTED		(1U << 4)	/* issued at least once */
+
+/* mq_hw_ctx.state bits */
+enum {
+	MQ_S_STOPPED,
+	MQ_S_TAG_ACTIVE,
+	MQ_S_RESTART,
+};
+
+/* mq_queue.flags bits */
+enum {
+	MQ_Q_DYING,
+	MQ_Q_QUIESCED,
+	MQ_Q_REGISTERED,
+	MQ_Q_ACTIVE,
+};
+
+/**
+ * struct mq_tags - one tag space and its preallocated requests
+ * @nr_tags: all tags, reserved ones first
+ * @nr_reserved_tags: reserved tags, numbered 0..@nr_reserved_tags - 1
+ * @active_queues: queues (or hctxs) currently using this space, for the
+ *	fair share; only maintained while the space is shared
+ * @bitmap_tags: normal tags
+ * @breserved_tags: reserved tags
+ * @rqs: tag -> request, fixed for the lifetime of the tags
+ * @rq_mem: the requests, one allocation
+ * @rq_size: bytes per request including the driver payload
+ * @hctx_idx: hardware queue index given to init_request
+ */
+struct mq_tags {
+	unsigned int nr_tags;
+	unsigned int nr_reserved_tags;
+	atomic_t active_queues;
+	struct sbitmap_queue bitmap_tags;
+	struct sbitmap_queue breserved_tags;
+	struct mq_request **rqs;
+	void *rq_mem;
+	size_t rq_size;
+	unsigned int hctx_idx;
+};
+
+/* Per-CPU software context: which hctx this CPU submits to, per type. */
+struct mq_ctx {
+	struct mq_hw_ctx *hctxs[MQ_HCTX_MAX_TYPES];
+	unsigned int cpu;
+};
+
+/* Per-CPU counters of one hctx; summed when read. */
+struct mq_hctx_stats {
+	unsigned long queued;		/* requests created from bios */
+	unsigned long dispatched;	/* accepted by queue_rq */
+	unsigned long completed;	/* ended */
+	unsigned long busy;		/* queue_rq said busy */
+	unsigned long requeued;		/* driver or timeout requeue */
+	unsigned long timeouts;		/* deadlines passed */
+	unsigned long merged;		/* bios merged in a plug */
+	unsigned long polls;		/* poll calls */
+	unsigned long poll_found;	/* completions found by polling */
+	unsigned long runs;		/* dispatch list runs */
+};
+
+#define mq_stat_inc(hctx, field)	this_cpu_inc((hctx)->stats->field)
+#define mq_stat_add(hctx, field, n)	this_cpu_add((hctx)->stats->field, n)
+
+static inline bool mq_set_shared(struct mq_tag_set *set)
+{
+	return READ_ONCE(set->flags) & MQ_F_TAG_QUEUE_SHARED;
+}
+
+/* core.c */
+extern struct workqueue_struct *mq_wq;
+bool mq_queue_enter(struct mq_queue *q, struct bio *bio);
+void mq_queue_exit(struct mq_queue *q);
+void mq_free_hctxs(struct mq_queue *q);
+int mq_alloc_hctxs(struct mq_queue *q);
+
+/* tag.c */
+int mq_alloc_set_tags(struct mq_tag_set *set);
+void mq_free_set_tags(struct mq_tag_set *set);
+int mq_get_tag(struct mq_hw_ctx *hctx, bool reserved);
+void mq_put_tag(struct mq_tags *tags, unsigned int tag, int cpu);
+void mq_put_tags_batch(struct mq_tags *tags, int *tag_array, int nr);
+struct sbitmap_queue *mq_tag_bt(struct mq_hw_ctx *hctx, bool reserved);
+void mq_tag_busy(struct mq_hw_ctx *hctx);
+void mq_tag_idle(struct mq_hw_ctx *hctx);
+bool mq_hctx_may_queue(struct mq_hw_ctx *hctx);
+unsigned int mq_tags_busy(struct mq_tags *tags);
+void mq_tags_wake_all(struct mq_tags *tags);
+void mq_queue_busy_iter(struct mq_queue *q,
+			bool (*fn)(struct mq_request *rq, void *data),
+			void *data);
+void mq_hctx_busy_iter(struct mq_hw_ctx *hctx,
+		       bool (*fn)(struct mq_request *rq, void *data),
+		       void *data);
+
+/* map.c */
+void mq_update_set_maps(struct mq_tag_set *set, int dying_cpu);
+void mq_remap_queue(struct mq_queue *q);
+int mq_map_init(void);
+void mq_map_exit(void);
+void mq_register_set(struct mq_tag_set *set);
+void mq_unregister_set(struct mq_tag_set *set);
+struct mq_hw_ctx *mq_map_bio(struct mq_queue *q, blk_opf_t opf);
+
+/* dispatch.c */
+void mq_submit_rq(struct mq_request *rq, bool last);
+void mq_insert_dispatch(struct mq_hw_ctx *hctx, struct mq_request *rq,
+			bool at_head);
+void mq_run_work_fn(struct work_struct *work);
+struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
+				  blk_opf_t opf, bool reserved, bool nowait);
+struct mq_plug;
+bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
+		 struct mq_plug **plugged);
+void mq_plug_add(struct mq_plug *plug, struct mq_request *rq);
+void mq_start_request(struct mq_request *rq);
+
+/* complete.c */
+void __mq_complete_request(struct mq_request *rq);
+void mq_free_request_tag(struct mq_request *rq);
+void mq_end_request_io(struct mq_request *rq, blk_status_t status);
+void mq_finish_request(struct mq_request *rq);
+void mq_restart_hctx(struct mq_hw_ctx *hctx);
+int mq_complete_init(void);
+void mq_complete_exit(void);
+
+/* poll.c */
+void mq_end_batch(struct mq_comp_batch *iob);
+int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
+		unsigned int flags);
+
+/* timeout.c */
+void mq_add_timer(struct mq_request *rq);
+void mq_timeout_timer_fn(struct timer_list *t);
+void mq_timeout_work_fn(struct work_struct *work);
+
+/* freeze.c */
+void mq_freeze_queue_start(struct mq_queue *q);
+void mq_freeze_queue_wait(struct mq_queue *q);
+void mq_usage_release(struct percpu_ref *ref);
+
+/* sysfs.c */
+int mq_sysfs_register(struct mq_queue *q);
+void mq_sysfs_unregister(struct mq_queue *q);
+int mq_sysfs_register_hctxs(struct mq_queue *q);
+void mq_sysfs_unregister_hctxs(struct mq_queue *q);
+
+/* debugfs.c */
+void mq_debugfs_register(struct mq_queue *q);
+void mq_debugfs_unregister(struct mq_queue *q);
+void mq_debugfs_register_hctxs(struct mq_queue *q);
+void mq_debugfs_unregister_hctxs(struct mq_queue *q);
+void mq_debugfs_init(void);
+void mq_debugfs_exit(void);
+void mq_hctx_sum_stats(struct mq_hw_ctx *hctx, struct mq_hctx_stats *sum);
+
+#endif /* _MQ_INTERNAL_H */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Polled completion: io_uring IOPOLL calls ->poll_bio with the bio whose
+ * cookie names the poll hctx; the driver reaps its completions and the core
+ * ends them as one batch (tags freed together, one queue-ref put).
+ */
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include "mq.h"
+
+#define MQ_BATCH_TAGS	32
+
+/**
+ * mq_add_to_batch - a poll handler found a completed request
+ * @rq: the request (in flight)
+ * @iob: the batch passed to &mq_ops.poll
+ *
+ * The status set with mq_set_request_status() is what its bios get.
+ *
+ * Context: inside &mq_ops.poll.
+ */
+void mq_add_to_batch(struct mq_request *rq, struct mq_comp_batch *iob)
+{
+	int old = MQ_RQ_IN_FLIGHT;
+
+	if (!try_cmpxchg(&rq->state, &old, MQ_RQ_COMPLETE)) {
+		if (old == MQ_RQ_TIMEOUT)
+			cmpxchg(&rq->state, MQ_RQ_TIMEOUT,
+				MQ_RQ_TIMEOUT_COMPLETE);
+		return;
+	}
+	llist_add(&rq->ipi_node, &iob->list);
+	iob->nr++;
+}
+EXPORT_SYMBOL_GPL(mq_add_to_batch);
+
+void mq_end_batch(struct mq_comp_batch *iob)
+{
+	struct llist_node *entry = llist_del_all(&iob->list);
+	int tags[MQ_BATCH_TAGS], nr = 0;
+	struct mq_tags *cur = NULL;
+	struct mq_request *rq, *next;
+	struct mq_hw_ctx *hctx = NULL;
+	struct mq_queue *q = NULL;
+	unsigned int refs = 0;
+
+	entry = llist_reverse_order(entry);
+	llist_for_each_entry_safe(rq, next, entry, ipi_node) {
+		/* Special requests take the ordinary path. */
+		if (rq->q->tag_set->ops->complete || rq->end_io ||
+		    (rq->rq_flags & RQF_RESERVED)) {
+			__mq_complete_request(rq);
+			continue;
+		}
+		if ((cur && cur != rq->hctx->tags) || nr == MQ_BATCH_TAGS) {
+			mq_put_tags_batch(cur, tags, nr);
+			nr = 0;
+		}
+		mq_end_request_io(rq, rq->status);
+		cur = rq->hctx->tags;
+		hctx = rq->hctx;
+		q = rq->q;
+		tags[nr++] = rq->tag;
+		refs++;
+		mq_finish_request(rq);
+	}
+	if (nr)
+		mq_put_tags_batch(cur, tags, nr);
+	if (refs) {
+		mq_restart_hctx(hctx);
+		percpu_ref_put_many(&q->usage, refs);
+	}
+}
+
+/**
+ * mq_poll_bio - &block_device_operations.poll_bio of our disks
+ * @bio: a polled bio whose cookie names its hctx
+ * @iob: the block layer's batch (unused: we batch ourselves)
+ * @flags: BLK_POLL_*
+ *
+ * Context: under rcu_read_lock() from the block layer; never sleeps.
+ * Return: number of completions found.
+ */
+int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
+		unsigned int flags)
+{
+	struct mq_queue *q = mq_disk_queue(bio->bi_bdev->bd_disk);
+	unsigned int cookie = READ_ONCE(bio->bi_cookie);
+	struct mq_comp_batch batch = { };
+	struct mq_hw_ctx *hctx;
+	int ret = 0;
+
+	if (cookie == BLK_QC_T_NONE || !q->tag_set->ops->poll)
+		return 0;
+	/* Not _live: a frozen queue must still reap its polled I/O. */
+	if (!percpu_ref_tryget(&q->usage))
+		return 0;
+	if (cookie >= q->nr_hw_queues)
+		goto out;
+	hctx = q->hctxs[cookie];
+	if (hctx->type != MQ_HCTX_POLL)
+		goto out;
+	mq_stat_inc(hctx, polls);
+	ret = q->tag_set->ops->poll(hctx, &batch);
+	if (batch.nr) {
+		mq_stat_add(hctx, poll_found, batch.nr);
+		mq_end_batch(&batch);
+	}
+out:
+	percpu_ref_put(&q->usage);
+	return ret;
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/block/<disk>/mq/<n>/: the live shape of each hardware queue.
+ *
+ * Each hctx directory is a small kobject of its own, freed by its release
+ * callback; kobject_del() waits for readers, so the hctx may be freed
+ * right after unregistering.  Every show is bounded by sysfs_emit*().
+ */
+#include <linux/blkdev.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include "mq.h"
+
+struct mq_hctx_kobj {
+	struct kobject kobj;
+	struct mq_hw_ctx *hctx;
+};
+
+struct mq_hctx_attr {
+	struct attribute attr;
+	ssize_t (*show)(struct mq_hw_ctx *hctx, char *buf);
+};
+
+static const char *const mq_type_names[MQ_HCTX_MAX_TYPES] = {
+	[MQ_HCTX_DEFAULT] = "default",
+	[MQ_HCTX_READ] = "read",
+	[MQ_HCTX_POLL] = "poll",
+};
+
+static ssize_t mq_attr_show(struct kobject *kobj, struct attribute *attr,
+			    char *buf)
+{
+	struct mq_hctx_kobj *hk = container_of(kobj, struct mq_hctx_kobj, kobj);
+	struct mq_hctx_attr *ha = container_of(attr, struct mq_hctx_attr, attr);
+
+	return ha->show(hk->hctx, buf);
+}
+
+/* Online CPUs whose context submits to this hctx, as blk-mq prints them. */
+static ssize_t cpu_list_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	struct mq_queue *q = hctx->queue;
+	unsigned int cpu;
+	int len = 0, n;
+
+	for_each_online_cpu(cpu) {
+		struct mq_ctx *ctx = per_cpu_ptr(q->ctx, cpu);
+		unsigned int t;
+		bool mine = false;
+
+		for (t = 0; t < MQ_HCTX_MAX_TYPES; t++)
+			if (READ_ONCE(ctx->hctxs[t]) == hctx && t == hctx->type)
+				mine = true;
+		if (!mine)
+			continue;
+		n = sysfs_emit_at(buf, len, "%s%u", len ? ", " : "", cpu);
+		if (!n)
+			break;
+		len += n;
+	}
+	return len + sysfs_emit_at(buf, len, "\n");
+}
+
+static ssize_t nr_tags_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hctx->tags->nr_tags);
+}
+
+static ssize_t nr_reserved_tags_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hctx->tags->nr_reserved_tags);
+}
+
+static ssize_t type_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", mq_type_names[hctx->type]);
+}
+
+static ssize_t active_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&hctx->nr_active));
+}
+
+static ssize_t dispatched_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	struct mq_hctx_stats s;
+
+	mq_hctx_sum_stats(hctx, &s);
+	return sysfs_emit(buf, "%lu\n", s.dispatched);
+}
+
+static ssize_t queued_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	struct mq_hctx_stats s;
+
+	mq_hctx_sum_stats(hctx, &s);
+	return sysfs_emit(buf, "%lu\n", s.queued);
+}
+
+static ssize_t completed_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	struct mq_hctx_stats s;
+
+	mq_hctx_sum_stats(hctx, &s);
+	return sysfs_emit(buf, "%lu\n", s.completed);
+}
+
+#define MQ_HCTX_ATTR(_name) \
+	static struct mq_hctx_attr mq_attr_##_name = __ATTR_RO(_name)
+
+MQ_HCTX_ATTR(cpu_list);
+MQ_HCTX_ATTR(nr_tags);
+MQ_HCTX_ATTR(nr_reserved_tags);
+MQ_HCTX_ATTR(type);
+MQ_HCTX_ATTR(active);
+MQ_HCTX_ATTR(dispatched);
+MQ_HCTX_ATTR(queued);
+MQ_HCTX_ATTR(completed);
+
+static struct attribute *mq_hctx_attrs[] = {
+	&mq_attr_cpu_list.attr,
+	&mq_attr_nr_tags.attr,
+	&mq_attr_nr_reserved_tags.attr,
+	&mq_attr_type.attr,
+	&mq_attr_active.attr,
+	&mq_attr_dispatched.attr,
+	&mq_attr_queued.attr,
+	&mq_attr_completed.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mq_hctx);
+
+static void mq_hctx_kobj_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct mq_hctx_kobj, kobj));
+}
+
+static const struct sysfs_ops mq_hctx_sysfs_ops = {
+	.show = mq_attr_show,
+};
+
+static struct kobj_type mq_hctx_ktype = {
+	.sysfs_ops = &mq_hctx_sysfs_ops,
+	.default_groups = mq_hctx_groups,
+	.release = mq_hctx_kobj_release,
+};
+
+void mq_sysfs_unregister_hctxs(struct mq_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		struct mq_hw_ctx *hctx = q->hctxs[i];
+
+		if (!hctx->kobj)
+			continue;
+		kobject_del(hctx->kobj);
+		kobject_put(hctx->kobj);
+		hctx->kobj = NULL;
+	}
+}
+
+int mq_sysfs_register_hctxs(struct mq_queue *q)
+{
+	struct mq_hctx_kobj *hk;
+	unsigned int i;
+	int ret;
+
+	if (!q->mq_kobj)
+		return -ENODEV;
+	for (i = 0; i < q->nr_hw_queues; i++) {
+		hk = kzalloc(sizeof(*hk), GFP_KERNEL);
+		if (!hk) {
+			ret = -ENOMEM;
+			goto err;
+		}
+		hk->hctx = q->hctxs[i];
+		ret = kobject_init_and_add(&hk->kobj, &mq_hctx_ktype, q->mq_kobj,
+					   "%u", i);
+		if (ret) {
+			kobject_put(&hk->kobj);
+			goto err;
+		}
+		q->hctxs[i]->kobj = &hk->kobj;
+	}
+	return 0;
+err:
+	mq_sysfs_unregister_hctxs(q);
+	return ret;
+}
+
+int mq_sysfs_register(struct mq_queue *q)
+{
+	int ret;
+
+	q->mq_kobj = kobject_create_and_add("mq", &disk_to_dev(q->disk)->kobj);
+	if (!q->mq_kobj)
+		return -ENOMEM;
+	ret = mq_sysfs_register_hctxs(q);
+	if (ret) {
+		kobject_put(q->mq_kobj);
+		q->mq_kobj = NULL;
+	}
+	return ret;
+}
+
+void mq_sysfs_unregister(struct mq_queue *q)
+{
+	if (!q->mq_kobj)
+		return;
+	mq_sysfs_unregister_hctxs(q);
+	kobject_del(q->mq_kobj);
+	kobject_put(q->mq_kobj);
+	q->mq_kobj = NULL;
+}

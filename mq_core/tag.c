@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tag spaces: allocation, fair sharing between queues, busy iteration.
+ *
+ * A tag space is a pair of sbitmap queues (reserved and normal tags) and
+ * one preallocated request per tag.  sbitmap keeps a per-CPU allocation
+ * hint, and a freed tag updates the hint of the CPU that submitted it, so
+ * a CPU tends to get back the tag (and request cache lines) it used last.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "mq.h"
+
+struct sbitmap_queue *mq_tag_bt(struct mq_hw_ctx *hctx, bool reserved)
+{
+	return reserved ? &hctx->tags->breserved_tags :
+			  &hctx->tags->bitmap_tags;
+}
+
+/*
+ * Mark @hctx (or its queue, when all hctxs share one space) as using a
+ * shared tag space, so the fair share counts it.  Cleared again by the
+ * timeout work once the queue goes idle.
+ */
+void mq_tag_busy(struct mq_hw_ctx *hctx)
+{
+	struct mq_queue *q = hctx->queue;
+
+	if (q->tag_set->flags & MQ_F_TAG_HCTX_SHARED) {
+		if (test_bit(MQ_Q_ACTIVE, &q->flags) ||
+		    test_and_set_bit(MQ_Q_ACTIVE, &q->flags))
+			return;
+	} else {
+		if (test_bit(MQ_S_TAG_ACTIVE, &hctx->state) ||
+		    test_and_set_bit(MQ_S_TAG_ACTIVE, &hctx->state))
+			return;
+	}
+	atomic_inc(&hctx->tags->active_queues);
+}
+
+void mq_tag_idle(struct mq_hw_ctx *hctx)
+{
+	struct mq_queue *q = hctx->queue;
+
+	if (q->tag_set->flags & MQ_F_TAG_HCTX_SHARED) {
+		if (!test_and_clear_bit(MQ_Q_ACTIVE, &q->flags))
+			return;
+	} else {
+		if (!test_and_clear_bit(MQ_S_TAG_ACTIVE, &hctx->state))
+			return;
+	}
+	atomic_dec(&hctx->tags->active_queues);
+}
+
+static atomic_t *mq_active_counter(struct mq_hw_ctx *hctx)
+{
+	if (hctx->queue->tag_set->flags & MQ_F_TAG_HCTX_SHARED)
+		return &hctx->queue->nr_active;
+	return &hctx->nr_active;
+}
+
+/*
+ * Fair share: while N queues are active on one tag space, each may hold at
+ * most depth/N tags (at least 4), so one busy device cannot starve the
+ * others.  Only evaluated while the space is really shared.
+ */
+bool mq_hctx_may_queue(struct mq_hw_ctx *hctx)
+{
+	struct mq_tags *tags = hctx->tags;
+	unsigned int users, depth;
+
+	if (!mq_set_shared(hctx->queue->tag_set))
+		return true;
+	users = atomic_read(&tags->active_queues);
+	if (users <= 1)
+		return true;
+	depth = tags->nr_tags - tags->nr_reserved_tags;
+	depth = max((depth + users - 1) / users, 4U);
+	return atomic_read(mq_active_counter(hctx)) < depth;
+}
+
+/**
+ * mq_get_tag - try once to get a tag, honouring the fair share
+ * @hctx: hardware queue the request is for
+ * @reserved: from the reserved pool
+ *
+ * Return: the tag, or -1 if none is free (or the share is used up).
+ */
+int mq_get_tag(struct mq_hw_ctx *hctx, bool reserved)
+{
+	struct mq_tags *tags = hctx->tags;
+	int tag;
+
+	if (reserved) {
+		tag = __sbitmap_queue_get(&tags->breserved_tags);
+		return tag;
+	}
+	if (mq_set_shared(hctx->queue->tag_set)) {
+		mq_tag_busy(hctx);
+		if (!mq_hctx_may_queue(hctx))
+			return -1;
+	}
+	tag = __sbitmap_queue_get(&tags->bitmap_tags);
+	if (tag < 0)
+		return -1;
+	return tag + tags->nr_reserved_tags;
+}
+
+void mq_put_tag(struct mq_tags *tags, unsigned int tag, int cpu)
+{
+	if (tag >= tags->nr_reserved_tags)
+		sbitmap_queue_clear(&tags->bitmap_tags,
+				    tag - tags->nr_reserved_tags, cpu);
+	else
+		sbitmap_queue_clear(&tags->breserved_tags, tag, cpu);
+}
+
+/*
+ * Free the normal tags of a poll batch (sbitmap's batch clear is not
+ * exported on 6.1; the per-tag clear keeps the submitter's cache hint).
+ */
+void mq_put_tags_batch(struct mq_tags *tags, int *tag_array, int nr)
+{
+	int i, cpu = raw_smp_processor_id();
+
+	for (i = 0; i < nr; i++)
+		sbitmap_queue_clear(&tags->bitmap_tags,
+				    tag_array[i] - tags->nr_reserved_tags, cpu);
+}
+
+void mq_tags_wake_all(struct mq_tags *tags)
+{
+	sbitmap_queue_wake_all(&tags->bitmap_tags);
+	if (tags->nr_reserved_tags)
+		sbitmap_queue_wake_all(&tags->breserved_tags);
+}
+
+unsigned int mq_tags_busy(struct mq_tags *tags)
+{
+	unsigned int n = sbitmap_weight(&tags->bitmap_tags.sb);
+
+	if (tags->nr_reserved_tags)
+		n += sbitmap_weight(&tags->breserved_tags.sb);
+	return n;
+}
+
+/**
+ * mq_tag_to_rq - the request of a tag
+ * @tags: a tag space (&mq_hw_ctx.tags)
+ * @tag: a tag number, as in &mq_request.tag
+ *
+ * For drivers whose hardware reports completions by tag.
+ *
+ * Context: any.
+ * Return: the request, or NULL if @tag is out of range or not in use.
+ */
+struct mq_request *mq_tag_to_rq(struct mq_tags *tags, unsigned int tag)
+{
+	struct mq_request *rq;
+
+	if (unlikely(tag >= tags->nr_tags))
+		return NULL;
+	rq = tags->rqs[tag];
+	if (READ_ONCE(rq->state) == MQ_RQ_IDLE)
+		return NULL;
+	return rq;
+}
+EXPORT_SYMBOL_GPL(mq_tag_to_rq);
+
+struct mq_iter_data {
+	struct mq_tags *tags;
+	unsigned int offset;
+	struct mq_queue *q;
+	struct mq_hw_ctx *hctx;
+	bool (*fn)(struct mq_request *rq, void *data);
+	void *data;
+};
+
+static bool mq_iter_bit(struct sbitmap *sb, unsigned int bitnr, void *data)
+{
+	struct mq_iter_data *it = data;
+	struct mq_request *rq = it->tags->rqs[bitnr + it->offset];
+
+	/* A set bit may belong to a request still being set up. */
+	if (READ_ONCE(rq->state) == MQ_RQ_IDLE)
+		return true;
+	if (it->q && READ_ONCE(rq->q) != it->q)
+		return true;
+	if (it->hctx && READ_ONCE(rq->hctx) != it->hctx)
+		return true;
+	return it->fn(rq, it->data);
+}
+
+static void mq_tags_iter(struct mq_tags *tags, struct mq_iter_data *it)
+{
+	it->tags = tags;
+	if (tags->nr_reserved_tags) {
+		it->offset = 0;
+		sbitmap_for_each_set(&tags->breserved_tags.sb, mq_iter_bit,
+				     it);
+	}
+	it->offset = tags->nr_reserved_tags;
+	sbitmap_for_each_set(&tags->bitmap_tags.sb, mq_iter_bit, it);
+}
+
+void mq_hctx_busy_iter(struct mq_hw_ctx *hctx,
+		       bool (*fn)(struct mq_request *rq, void *data),
+		       void *data)
+{
+	struct mq_iter_data it = {
+		.q = hctx->queue, .hctx = hctx, .fn = fn, .data = data,
+	};
+
+	mq_tags_iter(hctx->tags, &it);
+}
+
+/* Busy requests of one queue, over every tag space it uses. */
+void mq_queue_busy_iter(struct mq_queue *q,
+			bool (*fn)(struct mq_request *rq, void *data),
+			void *data)
+{
+	struct mq_tag_set *set = q->tag_set;
+	struct mq_iter_data it = { .q = q, .fn = fn, .data = data };
+	unsigned int i;
+
+	for (i = 0; i < set->nr_tags; i++)
+		mq_tags_iter(set->tags[i], &it);
+}
+
+/**
+ * mq_tagset_busy_iter - call @fn for every busy request of a tag set
+ * @set: the tag set
+ * @fn: called per request; return false to stop
+ * @data: for @fn
+ *
+ * Requests may complete while being walked: @fn must only act on a
+ * request through state-checked calls (mq_complete_request() ...).
+ *
+ * Context: process context; @fn is called with no core lock held.
+ */
+void mq_tagset_busy_iter(struct mq_tag_set *set,
+			 bool (*fn)(struct mq_request *rq, void *data),
+			 void *data)
+{
+	struct mq_iter_data it = { .fn = fn, .data = data };
+	unsigned int i;
+
+	for (i = 0; i < set->nr_tags; i++)
+		mq_tags_iter(set->tags[i], &it);
+}
+EXPORT_SYMBOL_GPL(mq_tagset_busy_iter);
+
+static void mq_free_tags(struct mq_tag_set *set, struct mq_tags *tags)
+{
+	unsigned int i;
+
+	if (!tags)
+		return;
+	if (tags->rqs && set->ops->exit_request) {
+		for (i = 0; i < tags->nr_tags; i++)
+			set->ops->exit_request(set, tags->rqs[i],
+					       tags->hctx_idx);
+	}
+	sbitmap_queue_free(&tags->bitmap_tags);
+	sbitmap_queue_free(&tags->breserved_tags);
+	kvfree(tags->rqs);
+	kvfree(tags->rq_mem);
+	kfree(tags);
+}
+
+static struct mq_tags *mq_alloc_tags(struct mq_tag_set *set,
+				     unsigned int hctx_idx)
+{
+	unsigned int depth = set->queue_depth - set->reserved_tags;
+	int node = set->numa_node;
+	struct mq_tags *tags;
+	unsigned int i;
+	int ret;
+
+	tags = kzalloc_node(sizeof(*tags), GFP_KERNEL, node);
+	if (!tags)
+		return NULL;
+	tags->nr_tags = set->queue_depth;
+	tags->nr_reserved_tags = set->reserved_tags;
+	tags->hctx_idx = hctx_idx;
+	atomic_set(&tags->active_queues, 0);
+
+	/* round_robin false: keep the per-CPU hint for cache-hot reuse */
+	if (sbitmap_queue_init_node(&tags->bitmap_tags, depth, -1, false,
+				    GFP_KERNEL, node))
+		goto err_free;
+	if (sbitmap_queue_init_node(&tags->breserved_tags, set->reserved_tags,
+				    -1, false, GFP_KERNEL, node)) {
+		sbitmap_queue_free(&tags->bitmap_tags);
+		goto err_free;
+	}
+
+	tags->rq_size = ALIGN(sizeof(struct mq_request) + set->cmd_size,
+			      cache_line_size());
+	tags->rqs = kvzalloc_node(array_size(tags->nr_tags, sizeof(*tags->rqs)),
+				  GFP_KERNEL, node);
+	tags->rq_mem = kvzalloc_node(array_size(tags->nr_tags, tags->rq_size),
+				     GFP_KERNEL, node);
+	if (!tags->rqs || !tags->rq_mem)
+		goto err_bitmaps;
+
+	for (i = 0; i < tags->nr_tags; i++) {
+		struct mq_request *rq = tags->rq_mem + i * tags->rq_size;
+
+		rq->tag = i;
+		rq->state = MQ_RQ_IDLE;
+		INIT_LIST_HEAD(&rq->queuelist);
+		tags->rqs[i] = rq;
+		if (!set->ops->init_request)
+			continue;
+		ret = set->ops->init_request(set, rq, hctx_idx,
+					     node == NUMA_NO_NODE ? 0 : node);
+		if (ret) {
+			while (i-- > 0) {
+				if (set->ops->exit_request)
+					set->ops->exit_request(set, tags->rqs[i],
+							       hctx_idx);
+			}
+			goto err_bitmaps;
+		}
+	}
+	return tags;
+
+err_bitmaps:
+	kvfree(tags->rqs);
+	kvfree(tags->rq_mem);
+	sbitmap_queue_free(&tags->bitmap_tags);
+	sbitmap_queue_free(&tags->breserved_tags);
+err_free:
+	kfree(tags);
+	return NULL;
+}
+
+/* One tag space per hardware queue, or one for all (MQ_F_TAG_HCTX_SHARED). */
+int mq_alloc_set_tags(struct mq_tag_set *set)
+{
+	unsigned int i;
+
+	set->nr_tags = (set->flags & MQ_F_TAG_HCTX_SHARED) ?
+		1 : set->nr_hw_queues;
+	set->tags = kcalloc_node(set->nr_tags, sizeof(*set->tags), GFP_KERNEL,
+				 set->numa_node);
+	if (!set->tags)
+		return -ENOMEM;
+	for (i = 0; i < set->nr_tags; i++) {
+		set->tags[i] = mq_alloc_tags(set, i);
+		if (!set->tags[i]) {
+			mq_free_set_tags(set);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void mq_free_set_tags(struct mq_tag_set *set)
+{
+	unsigned int i;
+
+	if (!set->tags)
+		return;
+	for (i = 0; i < set->nr_tags; i++)
+		mq_free_tags(set, set->tags[i]);
+	kfree(set->tags);
+	set->tags = NULL;
+	set->nr_tags = 0;
+}

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Request timeouts: one timer per queue, never one per request.
+ *
+ * Starting a request only reads the timer's expiry in the common case
+ * (deadlines are rounded up to whole seconds, so most starts find the
+ * timer already armed early enough).  When it fires, a work item walks the
+ * busy tags, hands expired requests to the driver and re-arms the timer for
+ * the earliest deadline left.
+ */
+#include <linux/blkdev.h>
+#include <linux/module.h>
+#include "mq.h"
+
+void mq_add_timer(struct mq_request *rq)
+{
+	struct mq_queue *q = rq->q;
+	unsigned long expiry;
+
+	rq->deadline = jiffies + (rq->timeout ?: q->tag_set->timeout);
+	expiry = round_jiffies_up(rq->deadline);
+	if (!timer_pending(&q->timeout_timer) ||
+	    time_before(expiry, READ_ONCE(q->timeout_timer.expires)))
+		mod_timer(&q->timeout_timer, expiry);
+}
+
+void mq_timeout_timer_fn(struct timer_list *t)
+{
+	struct mq_queue *q = from_timer(q, t, timeout_timer);
+
+	queue_work(mq_wq, &q->timeout_work);
+}
+
+/*
+ * The handler gave the request back to the hardware.  If a completion
+ * arrived while the handler ran, honour it now.
+ */
+static void mq_timeout_reset(struct mq_request *rq)
+{
+	mq_add_timer(rq);
+	if (cmpxchg(&rq->state, MQ_RQ_TIMEOUT, MQ_RQ_IN_FLIGHT) !=
+	    MQ_RQ_TIMEOUT) {
+		WRITE_ONCE(rq->state, MQ_RQ_COMPLETE);
+		__mq_complete_request(rq);
+	}
+}
+
+static void mq_rq_timed_out(struct mq_request *rq)
+{
+	const struct mq_ops *ops = rq->q->tag_set->ops;
+	enum mq_eh_timer_return ret;
+
+	mq_stat_inc(rq->hctx, timeouts);
+	if (!ops->timeout) {
+		mq_end_request(rq, BLK_STS_TIMEOUT);
+		return;
+	}
+	ret = ops->timeout(rq);
+	switch (ret) {
+	case MQ_EH_RESET_TIMER:
+		mq_timeout_reset(rq);
+		break;
+	case MQ_EH_RETRY:
+		mq_requeue_request(rq, true);
+		break;
+	case MQ_EH_DONE:
+	default:
+		break;
+	}
+}
+
+struct mq_timeout_data {
+	struct mq_queue *q;
+	unsigned long now;
+	unsigned long next;
+	bool next_set;
+	unsigned int nr_busy;
+};
+
+static bool mq_check_expired(struct mq_request *rq, void *data)
+{
+	struct mq_timeout_data *td = data;
+	unsigned long deadline;
+
+	td->nr_busy++;
+	if (READ_ONCE(rq->state) != MQ_RQ_IN_FLIGHT)
+		return true;
+	deadline = READ_ONCE(rq->deadline);
+	if (time_before(td->now, deadline)) {
+		if (!td->next_set || time_before(deadline, td->next))
+			td->next = deadline;
+		td->next_set = true;
+		return true;
+	}
+	/* Claim it; a completion racing with us wins or loses here. */
+	if (cmpxchg(&rq->state, MQ_RQ_IN_FLIGHT, MQ_RQ_TIMEOUT) !=
+	    MQ_RQ_IN_FLIGHT)
+		return true;
+	/*
+	 * Between our reads and the claim the request may have completed and
+	 * been reused by a new I/O: check again now that it cannot change.
+	 */
+	if (rq->q != td->q || time_before(td->now, READ_ONCE(rq->deadline))) {
+		if (cmpxchg(&rq->state, MQ_RQ_TIMEOUT, MQ_RQ_IN_FLIGHT) !=
+		    MQ_RQ_TIMEOUT) {
+			WRITE_ONCE(rq->state, MQ_RQ_COMPLETE);
+			__mq_complete_request(rq);
+		}
+		return true;
+	}
+	mq_rq_timed_out(rq);
+	return true;
+}
+
+void mq_timeout_work_fn(struct work_struct *work)
+{
+	struct mq_queue *q = container_of(work, struct mq_queue, timeout_work);
+	struct mq_timeout_data td = { .q = q, .now = jiffies };
+	unsigned int i;
+
+	/* Not _live: timeouts must keep firing while a freeze drains. */
+	if (!percpu_ref_tryget(&q->usage))
+		return;
+	mq_queue_busy_iter(q, mq_check_expired, &td);
+	if (td.next_set) {
+		unsigned long expiry = round_jiffies_up(td.next);
+
+		if (!timer_pending(&q->timeout_timer) ||
+		    time_before(expiry, q->timeout_timer.expires))
+			mod_timer(&q->timeout_timer, expiry);
+	} else if (mq_set_shared(q->tag_set)) {
+		/* Idle: stop counting against the fair share. */
+		for (i = 0; i < q->nr_hw_queues; i++)
+			if (!atomic_read(&q->hctxs[i]->nr_active))
+				mq_tag_idle(q->hctxs[i]);
+	}
+	percpu_ref_put(&q->usage);
+}
