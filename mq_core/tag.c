@@ -152,19 +152,17 @@ unsigned int mq_tags_busy(struct mq_tags *tags)
  *
  * For drivers whose hardware reports completions by tag.
  *
+ * Like blk-mq, this does not check that the tag is in use: a driver
+ * handling a completion for a bogus tag should check mq_request_started().
+ *
  * Context: any.
- * Return: the request, or NULL if @tag is out of range or not in use.
+ * Return: the request, or NULL if @tag is out of range.
  */
 struct mq_request *mq_tag_to_rq(struct mq_tags *tags, unsigned int tag)
 {
-	struct mq_request *rq;
-
 	if (unlikely(tag >= tags->nr_tags))
 		return NULL;
-	rq = tags->rqs[tag];
-	if (READ_ONCE(rq->state) == MQ_RQ_IDLE)
-		return NULL;
-	return rq;
+	return tags->rqs[tag];
 }
 EXPORT_SYMBOL_GPL(mq_tag_to_rq);
 

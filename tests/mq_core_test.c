@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel unit tests of mq_core logic, printed as KTAP to the kernel log:
+ * CPU maps for 1..N CPUs and queues, tag allocation (normal, reserved,
+ * exhaustion, lookup, busy iteration), the fair share between queues of a
+ * shared tag set, and the request state machine against timeouts.
+ *
+ * Loading the module runs the tests; it stays loaded only on success, so
+ * "modprobe mq_core_test" fails (-EINVAL) when any test fails.
+ */
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "mq_core.h"
+
+static unsigned int ktap_nr, ktap_failed;
+
+#define KTAP_CHECK(cond, fmt, ...)					\
+	({								\
+		bool __ok = (cond);					\
+		if (!__ok)						\
+			pr_info("    # %s:%d: " fmt "\n", __func__,	\
+				__LINE__, ##__VA_ARGS__);		\
+		__ok;							\
+	})
+
+static void ktap_result(bool ok, const char *name)
+{
+	ktap_nr++;
+	if (!ok)
+		ktap_failed++;
+	pr_info("%sok %u %s\n", ok ? "" : "not ", ktap_nr, name);
+}
+
+/* A driver that keeps what it is given until the test completes it. */
+struct tdrv {
+	struct mq_request *held[64];
+	unsigned int nr_held;
+	atomic_t ended;
+	atomic_t timeouts;
+	enum mq_eh_timer_return timeout_ret;
+	bool complete_in_timeout;
+	spinlock_t lock;	/* protects held[] */
+};
+
+static blk_status_t tdrv_queue_rq(struct mq_hw_ctx *hctx,
+				  const struct mq_queue_data *bd)
+{
+	struct tdrv *d = hctx->queue->queuedata;
+
+	spin_lock(&d->lock);
+	if (d->nr_held < ARRAY_SIZE(d->held))
+		d->held[d->nr_held++] = bd->rq;
+	spin_unlock(&d->lock);
+	return BLK_STS_OK;
+}
+
+static enum mq_eh_timer_return tdrv_timeout(struct mq_request *rq)
+{
+	struct tdrv *d = rq->q->queuedata;
+
+	atomic_inc(&d->timeouts);
+	if (d->complete_in_timeout) {
+		/* The handler owns it: this completion must be deferred. */
+		if (mq_complete_request(rq))
+			pr_info("    # completion during timeout not deferred\n");
+	}
+	if (d->timeout_ret == MQ_EH_DONE)
+		mq_end_request(rq, BLK_STS_TIMEOUT);
+	return d->timeout_ret;
+}
+
+static const struct mq_ops tdrv_ops = {
+	.queue_rq = tdrv_queue_rq,
+	.timeout = tdrv_timeout,
+};
+
+static void tdrv_end_io(struct mq_request *rq, blk_status_t status)
+{
+	struct tdrv *d = rq->q->queuedata;
+
+	atomic_inc(&d->ended);
+	mq_free_request(rq);
+}
+
+static int tset_init(struct mq_tag_set *set, unsigned int nr_hw,
+		     unsigned int depth, unsigned int reserved)
+{
+	memset(set, 0, sizeof(*set));
+	set->ops = &tdrv_ops;
+	set->nr_hw_queues = nr_hw;
+	set->queue_depth = depth;
+	set->reserved_tags = reserved;
+	set->numa_node = NUMA_NO_NODE;
+	set->timeout = 1;
+	return mq_alloc_tag_set(set);
+}
+
+static bool test_map_one(unsigned int ncpus, unsigned int nr_queues,
+			 unsigned int off)
+{
+	unsigned int *count, cpu, q, n = 0, lo = UINT_MAX, hi = 0;
+	struct mq_queue_map map = { .nr_queues = nr_queues,
+				    .queue_offset = off };
+	cpumask_var_t mask;
+	bool ok = true, smt = false;
+
+	map.mq_map = kcalloc(nr_cpu_ids, sizeof(*map.mq_map), GFP_KERNEL);
+	count = kcalloc(off + nr_queues, sizeof(*count), GFP_KERNEL);
+	if (!map.mq_map || !count || !zalloc_cpumask_var(&mask, GFP_KERNEL)) {
+		kfree(map.mq_map);
+		kfree(count);
+		return false;
+	}
+	for_each_possible_cpu(cpu) {
+		if (n++ < ncpus)
+			cpumask_set_cpu(cpu, mask);
+		if (cpumask_weight(topology_sibling_cpumask(cpu)) > 1)
+			smt = true;
+	}
+	mq_map_queues_mask(&map, mask);
+	for_each_possible_cpu(cpu) {
+		q = map.mq_map[cpu];
+		ok &= KTAP_CHECK(q >= off && q < off + nr_queues,
+				 "cpu %u -> %u outside [%u,%u)", cpu, q, off,
+				 off + nr_queues);
+		if (ok && cpumask_test_cpu(cpu, mask))
+			count[q]++;
+	}
+	for (q = off; ok && q < off + nr_queues; q++) {
+		lo = min(lo, count[q]);
+		hi = max(hi, count[q]);
+	}
+	/* Every queue used when there are enough CPUs, and evenly. */
+	if (ok && nr_queues <= ncpus)
+		ok &= KTAP_CHECK(lo >= 1, "%u cpus %u queues: an idle queue",
+				 ncpus, nr_queues);
+	if (ok && !smt)
+		ok &= KTAP_CHECK(hi - lo <= 1, "%u cpus %u queues: %u..%u",
+				 ncpus, nr_queues, lo, hi);
+	free_cpumask_var(mask);
+	kfree(count);
+	kfree(map.mq_map);
+	return ok;
+}
+
+static void test_map(void)
+{
+	unsigned int ncpus, nq;
+	bool ok = true;
+
+	for (ncpus = 1; ncpus <= num_possible_cpus(); ncpus++)
+		for (nq = 1; nq <= 8; nq++) {
+			ok &= test_map_one(ncpus, nq, 0);
+			ok &= test_map_one(ncpus, nq, 3);
+		}
+	ktap_result(ok, "map_spread_1_to_N_cpus_and_queues");
+}
+
+static bool count_busy(struct mq_request *rq, void *data)
+{
+	(*(unsigned int *)data)++;
+	return true;
+}
+
+static void test_tags(void)
+{
+	struct mq_request *rqs[8], *rq;
+	struct mq_tag_set set;
+	struct mq_queue *q;
+	struct tdrv *d;
+	unsigned int i, busy = 0;
+	bool ok = true;
+	int ret;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	ret = d ? tset_init(&set, 1, 8, 2) : -ENOMEM;
+	if (ret) {
+		kfree(d);
+		ktap_result(false, "tags_alloc_reserved_exhaust_lookup");
+		return;
+	}
+	spin_lock_init(&d->lock);
+	q = mq_alloc_queue(&set, d);
+	if (IS_ERR(q)) {
+		ok = false;
+		goto out_set;
+	}
+	for (i = 0; i < 6; i++) {
+		rqs[i] = mq_alloc_request(q, REQ_OP_DRV_IN, false, true);
+		ok &= KTAP_CHECK(!IS_ERR(rqs[i]), "normal tag %u failed", i);
+		if (IS_ERR(rqs[i]))
+			goto out_queue;
+		ok &= KTAP_CHECK(rqs[i]->tag >= 2, "normal tag %d in reserved range",
+				 rqs[i]->tag);
+		ok &= KTAP_CHECK(mq_tag_to_rq(q->hctxs[0]->tags, rqs[i]->tag) ==
+				 rqs[i], "tag_to_rq mismatch");
+	}
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, true);
+	ok &= KTAP_CHECK(PTR_ERR_OR_ZERO(rq) == -EAGAIN,
+			 "7th normal tag did not fail with -EAGAIN");
+	if (!IS_ERR(rq))
+		mq_free_request(rq);
+	for (i = 6; i < 8; i++) {
+		rqs[i] = mq_alloc_request(q, REQ_OP_DRV_IN, true, true);
+		ok &= KTAP_CHECK(!IS_ERR(rqs[i]) && rqs[i]->tag < 2,
+				 "reserved tag %u", i);
+		if (IS_ERR(rqs[i]))
+			goto out_queue;
+	}
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, true, true);
+	ok &= KTAP_CHECK(IS_ERR(rq), "3rd reserved tag succeeded");
+	if (!IS_ERR(rq))
+		mq_free_request(rq);
+
+	mq_tagset_busy_iter(&set, count_busy, &busy);
+	ok &= KTAP_CHECK(busy == 0, "idle requests counted busy: %u", busy);
+
+	for (i = 0; i < 8; i++)
+		mq_free_request(rqs[i]);
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, true);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "no tag after freeing all");
+	if (!IS_ERR(rq))
+		mq_free_request(rq);
+out_queue:
+	if (!IS_ERR(q))
+		mq_free_queue(q);
+out_set:
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "tags_alloc_reserved_exhaust_lookup");
+}
+
+static void test_fair_share(void)
+{
+	struct mq_request *rqs[16], *b;
+	struct mq_queue *qa, *qb;
+	struct mq_tag_set set;
+	unsigned int n = 0, i;
+	struct tdrv *d;
+	bool ok = true;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d || tset_init(&set, 1, 16, 0)) {
+		kfree(d);
+		ktap_result(false, "fair_share_two_queues");
+		return;
+	}
+	spin_lock_init(&d->lock);
+	qa = mq_alloc_queue(&set, d);
+	qb = mq_alloc_queue(&set, d);
+	if (IS_ERR(qa) || IS_ERR(qb)) {
+		ok = false;
+		goto out;
+	}
+	b = mq_alloc_request(qb, REQ_OP_DRV_IN, false, true);
+	ok &= KTAP_CHECK(!IS_ERR(b), "queue B got no tag");
+	while (n < 16) {
+		rqs[n] = mq_alloc_request(qa, REQ_OP_DRV_IN, false, true);
+		if (IS_ERR(rqs[n]))
+			break;
+		n++;
+	}
+	/* Two active queues on 16 tags: A may hold 8, though 15 are free. */
+	ok &= KTAP_CHECK(n == 8, "queue A got %u tags, fair share is 8", n);
+	for (i = 0; i < n; i++)
+		mq_free_request(rqs[i]);
+	if (!IS_ERR(b))
+		mq_free_request(b);
+out:
+	if (!IS_ERR_OR_NULL(qb))
+		mq_free_queue(qb);
+	if (!IS_ERR_OR_NULL(qa))
+		mq_free_queue(qa);
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "fair_share_two_queues");
+}
+
+/* Issue one request that the driver holds; wait for it to be held. */
+static struct mq_request *issue_held(struct mq_queue *q, struct tdrv *d)
+{
+	struct mq_request *rq;
+
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq))
+		return rq;
+	rq->end_io = tdrv_end_io;
+	rq->timeout = HZ / 10;
+	mq_execute_rq_nowait(rq);
+	return rq;
+}
+
+static bool wait_for(atomic_t *v, int val, unsigned int ms)
+{
+	while (atomic_read(v) < val && ms) {
+		msleep(20);
+		ms = ms > 20 ? ms - 20 : 0;
+	}
+	return atomic_read(v) >= val;
+}
+
+static void test_state_machine(void)
+{
+	struct mq_tag_set set;
+	struct mq_request *rq;
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool ok = true;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d || tset_init(&set, 2, 8, 0)) {
+		kfree(d);
+		ktap_result(false, "state_complete_once");
+		return;
+	}
+	spin_lock_init(&d->lock);
+	atomic_set(&d->ended, 0);
+	q = mq_alloc_queue(&set, d);
+	if (IS_ERR(q)) {
+		ok = false;
+		goto out_set;
+	}
+
+	/* 1: a completion counts once; a second one is refused. */
+	rq = issue_held(q, d);
+	if (IS_ERR(rq)) {
+		ok = false;
+		goto out_queue;
+	}
+	ok &= KTAP_CHECK(mq_request_started(rq), "held request not started");
+	ok &= KTAP_CHECK(mq_complete_request(rq), "first completion refused");
+	ok &= KTAP_CHECK(atomic_read(&d->ended) == 1, "end_io not called once");
+	ok &= KTAP_CHECK(!mq_complete_request(rq), "second completion taken");
+	ktap_result(ok, "state_complete_once");
+
+	/* 2: timeout handler ends it (DONE); late completion refused. */
+	ok = true;
+	d->timeout_ret = MQ_EH_DONE;
+	rq = issue_held(q, d);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc");
+	ok &= KTAP_CHECK(wait_for(&d->ended, 2, 5000), "timeout never fired");
+	ok &= KTAP_CHECK(atomic_read(&d->timeouts) == 1, "timeouts %d",
+			 atomic_read(&d->timeouts));
+	ktap_result(ok, "state_timeout_done_ends_once");
+
+	/*
+	 * 3: a completion racing with the handler is deferred, then honoured
+	 * when the handler resets the timer: ended exactly once, no second
+	 * timeout.
+	 */
+	ok = true;
+	d->timeout_ret = MQ_EH_RESET_TIMER;
+	d->complete_in_timeout = true;
+	rq = issue_held(q, d);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc");
+	ok &= KTAP_CHECK(wait_for(&d->ended, 3, 5000),
+			 "deferred completion lost");
+	msleep(300);
+	ok &= KTAP_CHECK(atomic_read(&d->ended) == 3, "ended %d times",
+			 atomic_read(&d->ended) - 2);
+	ok &= KTAP_CHECK(atomic_read(&d->timeouts) == 2, "timeouts %d",
+			 atomic_read(&d->timeouts));
+	ktap_result(ok, "state_timeout_race_completion_deferred");
+
+	/* 4: RETRY requeues and the driver sees it again. */
+	ok = true;
+	d->complete_in_timeout = false;
+	d->timeout_ret = MQ_EH_RETRY;
+	d->nr_held = 0;
+	rq = issue_held(q, d);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc");
+	ok &= KTAP_CHECK(wait_for(&d->timeouts, 3, 5000), "no timeout");
+	msleep(100);
+	ok &= KTAP_CHECK(READ_ONCE(d->nr_held) >= 2, "not reissued (%u)",
+			 READ_ONCE(d->nr_held));
+	d->timeout_ret = MQ_EH_DONE;
+	ok &= KTAP_CHECK(wait_for(&d->ended, 4, 5000), "never ended");
+	ktap_result(ok, "state_timeout_retry_requeues");
+out_queue:
+	mq_free_queue(q);
+out_set:
+	mq_free_tag_set(&set);
+	kfree(d);
+}
+
+static int __init mq_core_test_init(void)
+{
+	pr_info("KTAP version 1\n");
+	pr_info("1..7\n");
+	test_map();
+	test_tags();
+	test_fair_share();
+	test_state_machine();
+	pr_info("# mq_core_test: pass:%u fail:%u\n", ktap_nr - ktap_failed,
+		ktap_failed);
+	return ktap_failed ? -EINVAL : 0;
+}
+
+static void __exit mq_core_test_exit(void)
+{
+}
+
+module_init(mq_core_test_init);
+module_exit(mq_core_test_exit);
+MODULE_DESCRIPTION("mq_core unit tests (KTAP)");
+MODULE_LICENSE("GPL");
