@@ -21,7 +21,10 @@ ifeq ($(KVER),)
 $(error no kernel headers found: install linux-headers-amd64 or pass KVER=)
 endif
 
-.PHONY: all modules install clean lint check bench check-kver
+.PHONY: all modules install clean lint check bench check-kver print-kver
+
+print-kver:
+	@echo $(KVER)
 
 all: modules
 

@@ -166,7 +166,7 @@ void mq_finish_request(struct mq_request *rq)
 	struct mq_hw_ctx *hctx = rq->hctx;
 	struct mq_queue *q = rq->q;
 
-	mq_stat_inc(hctx, completed);
+	mq_stat_inc(hctx, MQ_STAT_COMPLETED);
 	if (rq->rq_flags & RQF_BUDGET)
 		q->tag_set->ops->put_budget(q);
 	if (rq->rq_flags & RQF_ACTIVE) {
@@ -259,11 +259,10 @@ bool mq_update_request(struct mq_request *rq, blk_status_t status,
 			bio->bi_status = status;
 		bio_endio(bio);
 	}
-	if (rq->bio)
-		rq->nr_phys_segments = 0;
+	rq->nr_phys_segments = 0;
 	for (bio = rq->bio; bio; bio = bio->bi_next)
 		rq->nr_phys_segments += bio_segments(bio);
-	return rq->bio != NULL;
+	return !!rq->bio;
 }
 EXPORT_SYMBOL_GPL(mq_update_request);
 
@@ -287,7 +286,7 @@ void mq_requeue_request(struct mq_request *rq, bool kick)
 		rq->rq_flags &= ~RQF_BUDGET;
 		rq->q->tag_set->ops->put_budget(rq->q);
 	}
-	mq_stat_inc(hctx, requeued);
+	mq_stat_inc(hctx, MQ_STAT_REQUEUED);
 	mq_insert_dispatch(hctx, rq, true);
 	if (kick)
 		mq_run_hw_queue(hctx, true);

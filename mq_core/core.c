@@ -130,7 +130,7 @@ static void mq_submit_bio(struct bio *bio)
 		return;
 	}
 	mq_bio_to_request(rq, bio);
-	mq_stat_inc(rq->hctx, queued);
+	mq_stat_inc(rq->hctx, MQ_STAT_QUEUED);
 	if (plug)
 		mq_plug_add(plug, rq);
 	else
@@ -759,7 +759,7 @@ EXPORT_SYMBOL_GPL(mq_free_request);
  */
 void mq_execute_rq_nowait(struct mq_request *rq)
 {
-	mq_stat_inc(rq->hctx, queued);
+	mq_stat_inc(rq->hctx, MQ_STAT_QUEUED);
 	mq_submit_rq(rq, true);
 }
 EXPORT_SYMBOL_GPL(mq_execute_rq_nowait);

@@ -10,35 +10,38 @@
 
 static struct dentry *mq_debugfs_root;
 
+static const char *const mq_stat_names[MQ_STAT_NR] = {
+	[MQ_STAT_QUEUED] = "queued",
+	[MQ_STAT_DISPATCHED] = "dispatched",
+	[MQ_STAT_COMPLETED] = "completed",
+	[MQ_STAT_BUSY] = "busy",
+	[MQ_STAT_REQUEUED] = "requeued",
+	[MQ_STAT_TIMEOUTS] = "timeouts",
+	[MQ_STAT_MERGED] = "merged",
+	[MQ_STAT_POLLS] = "polls",
+	[MQ_STAT_POLL_FOUND] = "poll_found",
+	[MQ_STAT_RUNS] = "runs",
+};
+
+/* Add @hctx's per-CPU counters to @sum. */
 void mq_hctx_sum_stats(struct mq_hw_ctx *hctx, struct mq_hctx_stats *sum)
 {
-	unsigned int cpu;
+	unsigned int cpu, i;
 
-	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
 		struct mq_hctx_stats *s = per_cpu_ptr(hctx->stats, cpu);
 
-		sum->queued += READ_ONCE(s->queued);
-		sum->dispatched += READ_ONCE(s->dispatched);
-		sum->completed += READ_ONCE(s->completed);
-		sum->busy += READ_ONCE(s->busy);
-		sum->requeued += READ_ONCE(s->requeued);
-		sum->timeouts += READ_ONCE(s->timeouts);
-		sum->merged += READ_ONCE(s->merged);
-		sum->polls += READ_ONCE(s->polls);
-		sum->poll_found += READ_ONCE(s->poll_found);
-		sum->runs += READ_ONCE(s->runs);
+		for (i = 0; i < MQ_STAT_NR; i++)
+			sum->v[i] += READ_ONCE(s->v[i]);
 	}
 }
 
 static void mq_show_stats(struct seq_file *m, struct mq_hctx_stats *s)
 {
-	seq_printf(m, "queued %lu\ndispatched %lu\ncompleted %lu\n",
-		   s->queued, s->dispatched, s->completed);
-	seq_printf(m, "busy %lu\nrequeued %lu\ntimeouts %lu\nmerged %lu\n",
-		   s->busy, s->requeued, s->timeouts, s->merged);
-	seq_printf(m, "polls %lu\npoll_found %lu\nruns %lu\n",
-		   s->polls, s->poll_found, s->runs);
+	unsigned int i;
+
+	for (i = 0; i < MQ_STAT_NR; i++)
+		seq_printf(m, "%s %lu\n", mq_stat_names[i], s->v[i]);
 }
 
 static bool mq_count_busy(struct mq_request *rq, void *data)
@@ -66,22 +69,11 @@ DEFINE_SHOW_ATTRIBUTE(queue_state);
 static int queue_stats_show(struct seq_file *m, void *v)
 {
 	struct mq_queue *q = m->private;
-	struct mq_hctx_stats sum = { }, s;
+	struct mq_hctx_stats sum = { };
 	unsigned int i;
 
-	for (i = 0; i < q->nr_hw_queues; i++) {
-		mq_hctx_sum_stats(q->hctxs[i], &s);
-		sum.queued += s.queued;
-		sum.dispatched += s.dispatched;
-		sum.completed += s.completed;
-		sum.busy += s.busy;
-		sum.requeued += s.requeued;
-		sum.timeouts += s.timeouts;
-		sum.merged += s.merged;
-		sum.polls += s.polls;
-		sum.poll_found += s.poll_found;
-		sum.runs += s.runs;
-	}
+	for (i = 0; i < q->nr_hw_queues; i++)
+		mq_hctx_sum_stats(q->hctxs[i], &sum);
 	mq_show_stats(m, &sum);
 	return 0;
 }
@@ -89,7 +81,7 @@ DEFINE_SHOW_ATTRIBUTE(queue_stats);
 
 static int hctx_stats_show(struct seq_file *m, void *v)
 {
-	struct mq_hctx_stats s;
+	struct mq_hctx_stats s = { };
 
 	mq_hctx_sum_stats(m->private, &s);
 	mq_show_stats(m, &s);

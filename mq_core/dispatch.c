@@ -172,11 +172,11 @@ static blk_status_t mq_issue_one(struct mq_hw_ctx *hctx,
 	mq_start_request(rq);
 	ret = ops->queue_rq(hctx, &bd);
 	if (likely(ret == BLK_STS_OK)) {
-		mq_stat_inc(hctx, dispatched);
+		mq_stat_inc(hctx, MQ_STAT_DISPATCHED);
 		return ret;
 	}
 	if (mq_busy_status(ret)) {
-		mq_stat_inc(hctx, busy);
+		mq_stat_inc(hctx, MQ_STAT_BUSY);
 		mq_unstart_request(rq);
 		return ret;
 	}
@@ -262,7 +262,7 @@ static void __mq_run_hw_queue(struct mq_hw_ctx *hctx)
 	if (test_bit(MQ_S_STOPPED, &hctx->state) ||
 	    test_bit(MQ_Q_QUIESCED, &hctx->queue->flags))
 		return;
-	mq_stat_inc(hctx, runs);
+	mq_stat_inc(hctx, MQ_STAT_RUNS);
 	spin_lock_irqsave(&hctx->lock, flags);
 	list_splice_init(&hctx->dispatch, &list);
 	spin_unlock_irqrestore(&hctx->lock, flags);
@@ -413,6 +413,7 @@ void mq_start_stopped_hw_queues(struct mq_queue *q, bool async)
 
 		if (!test_and_clear_bit(MQ_S_STOPPED, &hctx->state))
 			continue;
+		/* Requests queued behind the stop must see it cleared. */
 		smp_mb__after_atomic();
 		mq_run_hw_queue(hctx, async);
 	}
@@ -555,7 +556,7 @@ bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
 	rq->nr_bytes += bio->bi_iter.bi_size;
 	if (bio->bi_opf & REQ_POLLED)
 		WRITE_ONCE(bio->bi_cookie, rq->hctx->queue_num);
-	mq_stat_inc(rq->hctx, merged);
+	mq_stat_inc(rq->hctx, MQ_STAT_MERGED);
 	return true;
 }
 

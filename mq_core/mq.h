@@ -32,11 +32,11 @@ enum {
 };
 
 /* mq_request.rq_flags */
-#define RQF_ACCT		(1U << 0)	/* I/O accounting started */
-#define RQF_BUDGET		(1U << 1)	/* holds a driver budget */
-#define RQF_ACTIVE		(1U << 2)	/* counted in nr_active */
-#define RQF_RESERVED		(1U << 3)	/* reserved tag */
-#define RQF_STARTED		(1U << 4)	/* issued at least once */
+#define RQF_ACCT		BIT(0)	/* I/O accounting started */
+#define RQF_BUDGET		BIT(1)	/* holds a driver budget */
+#define RQF_ACTIVE		BIT(2)	/* counted in nr_active */
+#define RQF_RESERVED		BIT(3)	/* reserved tag */
+#define RQF_STARTED		BIT(4)	/* issued at least once */
 
 /* mq_hw_ctx.state bits */
 enum {
@@ -85,21 +85,26 @@ struct mq_ctx {
 };
 
 /* Per-CPU counters of one hctx; summed when read. */
-struct mq_hctx_stats {
-	unsigned long queued;		/* requests created from bios */
-	unsigned long dispatched;	/* accepted by queue_rq */
-	unsigned long completed;	/* ended */
-	unsigned long busy;		/* queue_rq said busy */
-	unsigned long requeued;		/* driver or timeout requeue */
-	unsigned long timeouts;		/* deadlines passed */
-	unsigned long merged;		/* bios merged in a plug */
-	unsigned long polls;		/* poll calls */
-	unsigned long poll_found;	/* completions found by polling */
-	unsigned long runs;		/* dispatch list runs */
+enum mq_stat {
+	MQ_STAT_QUEUED,		/* requests created from bios */
+	MQ_STAT_DISPATCHED,	/* accepted by queue_rq */
+	MQ_STAT_COMPLETED,	/* ended */
+	MQ_STAT_BUSY,		/* queue_rq said busy */
+	MQ_STAT_REQUEUED,	/* driver or timeout requeue */
+	MQ_STAT_TIMEOUTS,	/* deadlines passed */
+	MQ_STAT_MERGED,		/* bios merged in a plug */
+	MQ_STAT_POLLS,		/* poll calls */
+	MQ_STAT_POLL_FOUND,	/* completions found by polling */
+	MQ_STAT_RUNS,		/* dispatch list runs */
+	MQ_STAT_NR,
 };
 
-#define mq_stat_inc(hctx, field)	this_cpu_inc((hctx)->stats->field)
-#define mq_stat_add(hctx, field, n)	this_cpu_add((hctx)->stats->field, n)
+struct mq_hctx_stats {
+	unsigned long v[MQ_STAT_NR];
+};
+
+#define mq_stat_inc(hctx, idx)		this_cpu_inc((hctx)->stats->v[(idx)])
+#define mq_stat_add(hctx, idx, n)	this_cpu_add((hctx)->stats->v[(idx)], (n))
 
 static inline bool mq_set_shared(struct mq_tag_set *set)
 {

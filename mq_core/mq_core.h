@@ -16,6 +16,7 @@
 #ifndef _MQ_CORE_H
 #define _MQ_CORE_H
 
+#include <linux/bits.h>
 #include <linux/blkdev.h>
 #include <linux/bio.h>
 #include <linux/list.h>
@@ -162,13 +163,13 @@ struct mq_ops {
 
 /* &mq_tag_set.flags */
 /* One tag space for all hardware queues (host-wide can_queue). */
-#define MQ_F_TAG_HCTX_SHARED	(1U << 0)
+#define MQ_F_TAG_HCTX_SHARED	BIT(0)
 /* @queue_rq may sleep: dispatch only from process context. */
-#define MQ_F_BLOCKING		(1U << 1)
+#define MQ_F_BLOCKING		BIT(1)
 /* Do not merge bios held in a plug. */
-#define MQ_F_NO_MERGE		(1U << 2)
+#define MQ_F_NO_MERGE		BIT(2)
 /* Set by the core while more than one queue uses the tag set. */
-#define MQ_F_TAG_QUEUE_SHARED	(1U << 8)
+#define MQ_F_TAG_QUEUE_SHARED	BIT(8)
 
 /**
  * struct mq_tag_set - tags and requests shared by one or more queues
@@ -210,7 +211,7 @@ struct mq_tag_set {
 	struct list_head all_node;
 	struct mq_tags **tags;
 	unsigned int nr_tags;
-	struct mutex lock;
+	struct mutex lock;	/* geometry, maps and the queue list */
 	struct list_head queues;
 	unsigned int nr_queues_using;
 };
@@ -236,7 +237,7 @@ struct mq_hw_ctx {
 
 	/* private: dispatch state, touched by submitters of mapped CPUs */
 	unsigned long state ____cacheline_aligned_in_smp;
-	spinlock_t lock;
+	spinlock_t lock;	/* the dispatch list */
 	struct list_head dispatch;
 	struct delayed_work run_work;
 	atomic_t nr_active;
@@ -320,8 +321,8 @@ struct mq_queue {
 	unsigned int rq_affinity;
 	unsigned int nr_requests;
 	wait_queue_head_t freeze_wq;
-	struct mutex freeze_lock;
-	int freeze_depth;
+	struct mutex freeze_lock;	/* freeze and quiesce depths */
+	int freeze_depth;	/* under freeze_lock, with quiesce_depth */
 	int quiesce_depth;
 	struct srcu_struct *srcu;
 	struct timer_list timeout_timer;

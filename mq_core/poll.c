@@ -100,10 +100,10 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 	hctx = q->hctxs[cookie];
 	if (hctx->type != MQ_HCTX_POLL)
 		goto out;
-	mq_stat_inc(hctx, polls);
+	mq_stat_inc(hctx, MQ_STAT_POLLS);
 	ret = q->tag_set->ops->poll(hctx, &batch);
 	if (batch.nr) {
-		mq_stat_add(hctx, poll_found, batch.nr);
+		mq_stat_add(hctx, MQ_STAT_POLL_FOUND, batch.nr);
 		mq_end_batch(&batch);
 	}
 out:

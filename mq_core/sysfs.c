@@ -82,28 +82,28 @@ static ssize_t active_show(struct mq_hw_ctx *hctx, char *buf)
 	return sysfs_emit(buf, "%d\n", atomic_read(&hctx->nr_active));
 }
 
-static ssize_t dispatched_show(struct mq_hw_ctx *hctx, char *buf)
+static ssize_t mq_hctx_stat_show(struct mq_hw_ctx *hctx, enum mq_stat idx,
+				 char *buf)
 {
-	struct mq_hctx_stats s;
+	struct mq_hctx_stats s = { };
 
 	mq_hctx_sum_stats(hctx, &s);
-	return sysfs_emit(buf, "%lu\n", s.dispatched);
+	return sysfs_emit(buf, "%lu\n", s.v[idx]);
+}
+
+static ssize_t dispatched_show(struct mq_hw_ctx *hctx, char *buf)
+{
+	return mq_hctx_stat_show(hctx, MQ_STAT_DISPATCHED, buf);
 }
 
 static ssize_t queued_show(struct mq_hw_ctx *hctx, char *buf)
 {
-	struct mq_hctx_stats s;
-
-	mq_hctx_sum_stats(hctx, &s);
-	return sysfs_emit(buf, "%lu\n", s.queued);
+	return mq_hctx_stat_show(hctx, MQ_STAT_QUEUED, buf);
 }
 
 static ssize_t completed_show(struct mq_hw_ctx *hctx, char *buf)
 {
-	struct mq_hctx_stats s;
-
-	mq_hctx_sum_stats(hctx, &s);
-	return sysfs_emit(buf, "%lu\n", s.completed);
+	return mq_hctx_stat_show(hctx, MQ_STAT_COMPLETED, buf);
 }
 
 #define MQ_HCTX_ATTR(_name) \

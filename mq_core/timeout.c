@@ -50,7 +50,7 @@ static void mq_rq_timed_out(struct mq_request *rq)
 	const struct mq_ops *ops = rq->q->tag_set->ops;
 	enum mq_eh_timer_return ret;
 
-	mq_stat_inc(rq->hctx, timeouts);
+	mq_stat_inc(rq->hctx, MQ_STAT_TIMEOUTS);
 	if (!ops->timeout) {
 		mq_end_request(rq, BLK_STS_TIMEOUT);
 		return;
