@@ -322,6 +322,7 @@ struct mq_queue {
 	unsigned int nr_requests;
 	wait_queue_head_t freeze_wq;
 	struct mutex freeze_lock;	/* freeze and quiesce depths */
+	unsigned int timeout;
 	int freeze_depth;	/* under freeze_lock, with quiesce_depth */
 	int quiesce_depth;
 	struct srcu_struct *srcu;

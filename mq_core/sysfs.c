@@ -190,6 +190,44 @@ err:
 	return ret;
 }
 
+static struct mq_queue *mq_kobj_queue(struct kobject *kobj)
+{
+	return mq_disk_queue(dev_to_disk(kobj_to_dev(kobj->parent)));
+}
+
+/*
+ * mq/io_timeout: request timeout of this disk in milliseconds (the
+ * kernel's queue/io_timeout only exists for blk-mq queues).
+ */
+static ssize_t io_timeout_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct mq_queue *q = mq_kobj_queue(kobj);
+
+	return sysfs_emit(buf, "%u\n", jiffies_to_msecs(READ_ONCE(q->timeout) ?:
+							  q->tag_set->timeout));
+}
+
+static ssize_t io_timeout_store(struct kobject *kobj,
+				struct kobj_attribute *attr, const char *buf,
+				size_t count)
+{
+	struct mq_queue *q = mq_kobj_queue(kobj);
+	unsigned int ms;
+	int ret;
+
+	ret = kstrtouint(buf, 0, &ms);
+	if (ret || !ms || ms > 3600 * MSEC_PER_SEC) {
+		pr_warn_ratelimited("%s: io_timeout must be 1..3600000 ms\n",
+				    q->disk->disk_name);
+		return -EINVAL;
+	}
+	WRITE_ONCE(q->timeout, msecs_to_jiffies(ms));
+	return count;
+}
+
+static struct kobj_attribute mq_io_timeout_attr = __ATTR_RW(io_timeout);
+
 int mq_sysfs_register(struct mq_queue *q)
 {
 	int ret;
@@ -197,7 +235,9 @@ int mq_sysfs_register(struct mq_queue *q)
 	q->mq_kobj = kobject_create_and_add("mq", &disk_to_dev(q->disk)->kobj);
 	if (!q->mq_kobj)
 		return -ENOMEM;
-	ret = mq_sysfs_register_hctxs(q);
+	ret = sysfs_create_file(q->mq_kobj, &mq_io_timeout_attr.attr);
+	if (!ret)
+		ret = mq_sysfs_register_hctxs(q);
 	if (ret) {
 		kobject_put(q->mq_kobj);
 		q->mq_kobj = NULL;

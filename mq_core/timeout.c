@@ -17,7 +17,8 @@ void mq_add_timer(struct mq_request *rq)
 	struct mq_queue *q = rq->q;
 	unsigned long expiry;
 
-	rq->deadline = jiffies + (rq->timeout ?: q->tag_set->timeout);
+	rq->deadline = jiffies + (rq->timeout ?: READ_ONCE(q->timeout) ?:
+				   q->tag_set->timeout);
 	expiry = round_jiffies_up(rq->deadline);
 	if (!timer_pending(&q->timeout_timer) ||
 	    time_before(expiry, READ_ONCE(q->timeout_timer.expires)))

@@ -1,0 +1,33 @@
+#!/bin/bash
+# Injected timeouts and requeues: every request ends exactly once, fio
+# sees errors only for the injected timeouts, and requeued I/O verifies.
+. "$(dirname "$0")/lib/common.sh"
+
+# Requeues only: no error may reach fio, and data must verify.
+mq_load_nullblk memory_backed=1 gb=1 submit_queues=2 requeue="1,10,0,-1" ||
+	{ t_fail "load with requeue injection"; t_done; }
+t_check "verify with 10% requeues: no error" fio_verify /dev/mqnullb0 --size=32M
+rq=$(mq_stat mqnullb0 requeued); busy=$(mq_stat mqnullb0 busy)
+t_log "requeued=$rq busy=$busy"
+t_check "requeues really happened" test $((rq + busy)) -gt 100
+t_check "balanced after requeues" mq_check_balanced mqnullb0
+rmmod mq_nullblk
+
+# Timeouts: 20 swallowed requests, then none.  The core's timer must find
+# them (timeouts are ~30 s by default; the device uses its own timeout).
+mq_load_nullblk gb=1 submit_queues=2 timeout="1,100,0,20" ||
+	{ t_fail "load with timeout injection"; t_done; }
+t_check "set mq/io_timeout to 2 s" sh -c "echo 2000 > /sys/block/mqnullb0/mq/io_timeout"
+t_expect_fail "io_timeout 0 refused" sh -c "echo 0 > /sys/block/mqnullb0/mq/io_timeout"
+start=$(date +%s)
+fio --output=/tmp/t.out --name=t --filename=/dev/mqnullb0 --direct=1 \
+	--ioengine=io_uring --rw=randread --bs=4k --iodepth=8 --number_ios=500 \
+	--continue_on_error=all --size=64M
+end=$(date +%s)
+errs=$(grep -oE "err= *[0-9]+" /tmp/t.out | head -1 | grep -oE "[0-9]+$")
+to=$(mq_stat mqnullb0 timeouts)
+t_log "fio err=$errs, core timeouts=$to, took $((end - start)) s"
+grep -E "error|err=" /tmp/t.out | head -5
+t_check "the core timed out the swallowed requests" test "$to" -ge 1
+t_check "balanced after timeouts (each request ended once)" mq_check_balanced mqnullb0
+t_done

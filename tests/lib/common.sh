@@ -1,0 +1,110 @@
+#!/bin/bash
+# Shared steps for the tests.  Each test runs inside the VM (scripts/vm-run)
+# as root and sources this file; it ends with `t_done`, and any failed
+# check makes the test exit non-zero.  The kernel log is checked for
+# splats by vm-run itself.
+set -uo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+T_NAME=$(basename "$0" .sh)
+T_FAILS=0
+FIO_OUT=${FIO_OUT:-/tmp/fio.out}
+
+t_log() { echo "[$T_NAME] $*"; }
+t_fail() { echo "[$T_NAME] FAIL: $*"; T_FAILS=$((T_FAILS + 1)); }
+t_ok() { echo "[$T_NAME] ok: $*"; }
+
+# t_check "description" command...: run the command, record the result.
+t_check() {
+	local what=$1; shift
+	if "$@"; then t_ok "$what"; else t_fail "$what"; fi
+}
+
+# t_expect_fail "description" command...: the command must fail.
+t_expect_fail() {
+	local what=$1; shift
+	if "$@" 2>/dev/null; then t_fail "$what (succeeded)"; else t_ok "$what"; fi
+}
+
+t_done() {
+	if [ "$T_FAILS" -eq 0 ]; then
+		echo "[$T_NAME] PASS"
+		exit 0
+	fi
+	echo "[$T_NAME] FAILED ($T_FAILS checks)"
+	exit 1
+}
+
+# Modules come from the build tree, so a test always checks what was built.
+mq_load_core() {
+	lsmod | grep -q '^mq_core ' && return 0
+	insmod "$TOP/mq_core/mq_core.ko"
+}
+
+# mq_load_nullblk [param=value ...]
+mq_load_nullblk() {
+	mq_load_core || return 1
+	insmod "$TOP/mq_nullblk/mq_nullblk.ko" "$@" || return 1
+	udevadm settle 2>/dev/null || sleep 0.5
+}
+
+mq_unload() {
+	rmmod mq_nullblk 2>/dev/null
+	rmmod mq_core 2>/dev/null
+	return 0
+}
+
+# mq_stat <disk> <counter>: a counter from the core's debugfs stats.
+mq_stat() {
+	awk -v k="$2" '$1 == k { print $2 }' "/sys/kernel/debug/mq_core/$1/stats"
+}
+
+# mq_busy <disk>: requests still holding a tag.
+mq_busy() {
+	awk '$1 == "busy" { print $2 }' "/sys/kernel/debug/mq_core/$1/state"
+}
+
+# Every request created was ended: nothing lost, nothing ended twice.
+mq_check_balanced() {
+	local d=$1 q c
+	q=$(mq_stat "$d" queued); c=$(mq_stat "$d" completed)
+	t_log "$d: queued=$q completed=$c busy=$(mq_busy "$d")"
+	[ -n "$q" ] && [ "$q" = "$c" ] && [ "$(mq_busy "$d")" = 0 ]
+}
+
+# fio_run <fio args...>: fio with JSON-free terse output kept in $FIO_OUT.
+fio_run() {
+	fio --output="$FIO_OUT" "$@"
+	local rc=$?
+	[ $rc -ne 0 ] && tail -30 "$FIO_OUT"
+	return $rc
+}
+
+# fio_verify <dev> [extra fio args]: random writes then verify, crc32c.
+fio_verify() {
+	local dev=$1; shift
+	fio_run --name=verify --filename="$dev" --direct=1 --ioengine=io_uring \
+		--rw=randwrite --bs=4k --iodepth=16 --size=64M --verify=crc32c \
+		--verify_fatal=1 --do_verify=1 "$@"
+}
+
+# fio_ios <dev>: total read+write I/Os of the last fio_run (min-output).
+fio_total_ios() {
+	grep -E "^ +(READ|WRITE):" "$FIO_OUT" | head -2 >/dev/null
+	grep -oE "ios=[0-9]+/[0-9]+" "$FIO_OUT" | head -1 |
+		awk -F'[=/]' '{ print $2 + $3 }'
+}
+
+# configfs helpers for mq_nullblk devices.
+CFS=/sys/kernel/config/mq_nullblk
+cfs_new() { # cfs_new <name> attr=value ...
+	local n=$1; shift
+	mkdir "$CFS/$n" || return 1
+	local kv
+	for kv in "$@"; do
+		echo "${kv#*=}" > "$CFS/$n/${kv%%=*}" || return 1
+	done
+}
+cfs_disk() { # disk name of a configfs device
+	echo "mqnullb$(cat "$CFS/$1/index")"
+}

@@ -1,0 +1,35 @@
+#!/bin/bash
+# vm: --cpus 4
+# Live reconfiguration: change submit_queues and hw_queue_depth of a live
+# device 10 times while fio verifies; zero failed I/O, the hctx count in
+# sysfs follows.
+. "$(dirname "$0")/lib/common.sh"
+
+modprobe configfs 2>/dev/null
+mq_load_nullblk nr_devices=0 || { t_fail "load"; t_done; }
+cfs_new c size=512 memory_backed=1 submit_queues=2 hw_queue_depth=32 power=1 ||
+	{ t_fail "create"; t_done; }
+d=$(cfs_disk c)
+fio_verify /dev/$d --size=128M --numjobs=2 --offset_increment=256M \
+	--runtime=30 --time_based --verify_backlog=128 > /tmp/fv.out 2>&1 &
+fpid=$!
+sleep 1
+ok=0
+for i in $(seq 1 10); do
+	q=$(( (i % 4) + 1 )); depth=$(( 8 << (i % 4) ))
+	echo $q > $CFS/c/submit_queues || { t_fail "set submit_queues=$q"; continue; }
+	echo $depth > $CFS/c/hw_queue_depth || { t_fail "set hw_queue_depth=$depth"; continue; }
+	n=$(ls -d /sys/block/$d/mq/[0-9]* | wc -l)
+	tags=$(cat /sys/block/$d/mq/0/nr_tags)
+	if [ "$tags" = "$depth" ] && [ "$n" -ge "$q" ]; then ok=$((ok + 1)); else
+		t_fail "after $q x $depth: sysfs shows $n hctxs, $tags tags"; fi
+	sleep 1
+done
+t_check "sysfs followed all 10 changes" test $ok = 10
+wait $fpid
+rc=$?
+[ $rc != 0 ] && tail -20 /tmp/fv.out
+t_check "fio verify across reconfiguration: no error" test $rc = 0
+t_check "balanced" mq_check_balanced $d
+echo 0 > $CFS/c/power; rmdir $CFS/c
+t_done
