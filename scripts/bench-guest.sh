@@ -1,0 +1,69 @@
+#!/bin/bash
+# Runs inside the VM for scripts/bench.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+rounds=${BENCH_ROUNDS:-3}
+runtime=${BENCH_RUNTIME:-5}
+jobs=$(nproc)
+res=/tmp/bench.txt
+: > $res
+
+# iops <dev> [extra fio args]: read IOPS of one fio run (terse field 8).
+iops() {
+	local dev=$1; shift
+	fio --name=b --filename="/dev/$dev" --direct=1 --ioengine=io_uring \
+		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
+		--runtime="$runtime" --time_based --group_reporting \
+		--output-format=terse "$@" 2>/dev/null | awk -F';' '{ print $8 }'
+}
+
+load() { # load <params...>: both drivers with the same parameters
+	modprobe null_blk queue_mode=2 nr_devices=1 gb=16 "$@" || return 1
+	lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
+	insmod "$TOP/mq_nullblk/mq_nullblk.ko" nr_devices=1 gb=16 "$@" || return 1
+	udevadm settle 2>/dev/null || sleep 1
+}
+unload() { rmmod null_blk mq_nullblk 2>/dev/null; }
+
+run_mode() { # run_mode <label> <fio extra> -- <module params>
+	local label=$1 extra=$2; shift 3
+	load "$@" || { echo "$label load-failed" >> $res; unload; return; }
+	local r a b
+	for r in $(seq 1 "$rounds"); do
+		# alternate who goes first, so drift does not favour one side
+		if [ $((r % 2)) = 1 ]; then
+			a=$(iops nullb0 $extra); b=$(iops mqnullb0 $extra)
+		else
+			b=$(iops mqnullb0 $extra); a=$(iops nullb0 $extra)
+		fi
+		echo "$label $r $a $b" >> $res
+	done
+	unload
+}
+
+q="submit_queues=$jobs"
+run_mode "irqmode=0" "" -- $q irqmode=0
+run_mode "irqmode=1" "" -- $q irqmode=1
+run_mode "irqmode=2" "" -- $q irqmode=2 completion_nsec=10000
+run_mode "polled" "--hipri=1" -- $q poll_queues=$jobs irqmode=0
+
+echo BENCH
+echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
+printf "%-10s %12s %12s %7s   %s\n" mode null_blk mq_nullblk ratio "per-round ratios"
+awk '
+{ k = $1; n[k]++; a[k, n[k]] = $3; b[k, n[k]] = $4
+  r[k, n[k]] = ($3 > 0) ? $4 / $3 : 0; if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
+END {
+  for (i = 1; i <= m; i++) {
+    k = order[i]; c = n[k]; list = ""
+    for (j = 1; j <= c; j++) { v[j] = r[k, j]; list = list sprintf("%.2f ", v[j]) }
+    # median ratio (insertion sort), median IOPS of each side
+    for (x = 2; x <= c; x++) for (y = x; y > 1 && v[y-1] > v[y]; y--) { t = v[y]; v[y] = v[y-1]; v[y-1] = t }
+    for (j = 1; j <= c; j++) { sa[j] = a[k, j]; sb[j] = b[k, j] }
+    for (x = 2; x <= c; x++) for (y = x; y > 1 && sa[y-1] > sa[y]; y--) { t = sa[y]; sa[y] = sa[y-1]; sa[y-1] = t }
+    for (x = 2; x <= c; x++) for (y = x; y > 1 && sb[y-1] > sb[y]; y--) { t = sb[y]; sb[y] = sb[y-1]; sb[y-1] = t }
+    mid = int((c + 1) / 2)
+    printf "%-10s %12d %12d %7.2f   %s\n", k, sa[mid], sb[mid], v[mid], list
+  }
+}' $res
+echo END-BENCH
