@@ -20,7 +20,7 @@ mq_load_nullblk gb=1 submit_queues=2 timeout="1,100,0,20" ||
 t_check "set mq/io_timeout to 2 s" sh -c "echo 2000 > /sys/block/mqnullb0/mq/io_timeout"
 t_expect_fail "io_timeout 0 refused" sh -c "echo 0 > /sys/block/mqnullb0/mq/io_timeout"
 start=$(date +%s)
-fio --output=/tmp/t.out --name=t --filename=/dev/mqnullb0 --direct=1 \
+fio --eta=never --output=/tmp/t.out --name=t --filename=/dev/mqnullb0 --direct=1 \
 	--ioengine=io_uring --rw=randread --bs=4k --iodepth=8 --number_ios=500 \
 	--continue_on_error=all --size=64M
 end=$(date +%s)

@@ -10,7 +10,7 @@ for round in 1 2 3; do
 	cfs_new r$round size=512 irqmode=2 completion_nsec=100000 \
 		submit_queues=2 memory_backed=1 power=1 || { t_fail "create r$round"; break; }
 	d=$(cfs_disk r$round)
-	fio --output=/tmp/r.out --name=r --filename=/dev/$d --direct=1 \
+	fio --eta=never --output=/tmp/r.out --name=r --filename=/dev/$d --direct=1 \
 		--ioengine=io_uring --rw=randrw --bs=4k --iodepth=32 --numjobs=2 \
 		--runtime=30 --time_based &
 	fpid=$!

@@ -5,14 +5,14 @@
 
 mq_load_nullblk nr_devices=2 shared_tags=1 hw_queue_depth=16 submit_queues=2 \
 	irqmode=2 completion_nsec=200000 || { t_fail "load"; t_done; }
-fio --output=/tmp/a.out --name=a --filename=/dev/mqnullb0 --direct=1 \
+fio --eta=never --output=/tmp/a.out --name=a --filename=/dev/mqnullb0 --direct=1 \
 	--ioengine=io_uring --rw=randread --bs=4k --iodepth=64 --numjobs=2 \
 	--runtime=6 --time_based --group_reporting &
 pa=$!
 sleep 1
 t_check "second device shows as sharing" \
 	grep -q "shared 1" /sys/kernel/debug/mq_core/mqnullb1/state
-fio --output=/tmp/b.out --name=b --filename=/dev/mqnullb1 --direct=1 \
+fio --eta=never --output=/tmp/b.out --name=b --filename=/dev/mqnullb1 --direct=1 \
 	--ioengine=io_uring --rw=randread --bs=4k --iodepth=4 --runtime=4 \
 	--time_based &
 pb=$!

@@ -14,8 +14,8 @@ t_check "fio mixed-size verify (libaio, 512..128k)" \
 t_check "fio sequential 1M verify" fio_verify /dev/$d --rw=write --bs=1M \
 	--size=256M
 t_check "a second pass reads back what the first wrote" \
-	fio_run --name=rb --filename=/dev/$d --direct=1 --rw=read --bs=64k \
-	--size=64M --verify=crc32c --verify_only=1 --verify_fatal=1 \
+	fio_run --name=rb --filename=/dev/$d --direct=1 --rw=write --bs=1M \
+	--size=256M --verify=crc32c --verify_only=1 --verify_fatal=1 \
 	--ioengine=psync
 t_check "unwritten sectors read as zeroes" \
 	sh -c "dd if=/dev/$d bs=4k skip=200000 count=1 status=none | cmp -s - /dev/zero -n 4096"

@@ -74,7 +74,7 @@ mq_check_balanced() {
 
 # fio_run <fio args...>: fio with JSON-free terse output kept in $FIO_OUT.
 fio_run() {
-	fio --output="$FIO_OUT" "$@"
+	fio --eta=never --output="$FIO_OUT" "$@"
 	local rc=$?
 	[ $rc -ne 0 ] && tail -30 "$FIO_OUT"
 	return $rc
