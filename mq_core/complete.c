@@ -313,10 +313,9 @@ int mq_rq_map_sg(struct mq_request *rq, struct scatterlist *sgl,
 	struct scatterlist *sg = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
-	struct bio *bio;
 	int nsegs = 0;
 
-	mq_rq_for_each_segment(bv, rq, bio, iter) {
+	mq_rq_for_each_segment(bv, rq, iter) {
 		if (sg && sg->length + bv.bv_len <= max_seg &&
 		    page_to_phys(sg_page(sg)) + sg->offset + sg->length ==
 		    page_to_phys(bv.bv_page) + bv.bv_offset) {

@@ -27,7 +27,7 @@ static bool mq_hctx_blocking(struct mq_hw_ctx *hctx)
 }
 
 /* Read-side of quiesce: RCU, or SRCU for drivers that may sleep. */
-static int mq_dispatch_lock(struct mq_queue *q)
+static int mq_dispatch_lock(struct mq_queue *q) __acquires(q->srcu)
 {
 	if (q->srcu)
 		return srcu_read_lock(q->srcu);
@@ -36,6 +36,7 @@ static int mq_dispatch_lock(struct mq_queue *q)
 }
 
 static void mq_dispatch_unlock(struct mq_queue *q, int idx)
+	__releases(q->srcu)
 {
 	if (q->srcu)
 		srcu_read_unlock(q->srcu, idx);

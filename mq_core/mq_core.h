@@ -417,12 +417,12 @@ static inline bool mq_rq_is_poll(const struct mq_request *rq)
  * mq_rq_for_each_segment - walk every data segment of a request
  * @bvec: a &struct bio_vec, set to each segment
  * @rq: the request
- * @_bio: a &struct bio pointer, the bio being walked
- * @iter: a &struct bvec_iter
+ * @iter: a &struct bvec_iter; @iter.bi_sector is the segment's sector
  */
-#define mq_rq_for_each_segment(bvec, rq, _bio, iter)			\
-	for ((_bio) = (rq)->bio; (_bio); (_bio) = (_bio)->bi_next)	\
-		bio_for_each_segment(bvec, _bio, iter)
+#define mq_rq_for_each_segment(bvec, rq, iter)				\
+	for (struct bio *__mq_bio = (rq)->bio; __mq_bio;		\
+	     __mq_bio = __mq_bio->bi_next)				\
+		bio_for_each_segment(bvec, __mq_bio, iter)
 
 /* tag sets */
 int __mq_alloc_tag_set(struct mq_tag_set *set, struct module *owner);

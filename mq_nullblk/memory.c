@@ -119,9 +119,8 @@ blk_status_t nullb_mem_rw(struct nullb *nullb, struct mq_request *rq)
 	bool write = op_is_write(mq_rq_op(rq));
 	struct bvec_iter iter;
 	struct bio_vec bvec;
-	struct bio *bio;
 
-	mq_rq_for_each_segment(bvec, rq, bio, iter) {
+	mq_rq_for_each_segment(bvec, rq, iter) {
 		loff_t pos = (loff_t)iter.bi_sector << SECTOR_SHIFT;
 
 		if (nullb_copy_page(nullb, bvec.bv_page, bvec.bv_offset,
