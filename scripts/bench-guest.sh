@@ -19,8 +19,13 @@ iops() {
 
 load() { # load <params...>: both drivers with the same parameters
 	modprobe null_blk queue_mode=2 nr_devices=1 gb=16 "$@" || return 1
-	lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
-	insmod "$TOP/mq_nullblk/mq_nullblk.ko" nr_devices=1 gb=16 "$@" || return 1
+	if [ "${BENCH_MODPROBE:-0}" = 1 ]; then
+		# the installed (DKMS) modules; mq_core comes in as a dependency
+		modprobe mq_nullblk nr_devices=1 gb=16 "$@" || return 1
+	else
+		lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
+		insmod "$TOP/mq_nullblk/mq_nullblk.ko" nr_devices=1 gb=16 "$@" || return 1
+	fi
 	udevadm settle 2>/dev/null || sleep 1
 }
 unload() { rmmod null_blk mq_nullblk 2>/dev/null; }
