@@ -1,8 +1,11 @@
 #!/bin/bash
-# Runs inside the VM for scripts/bench.
+# Runs inside the VM for scripts/bench.  One fio job per vCPU, each pinned
+# to its own CPU (otherwise the scheduler sometimes stacks both jobs on one
+# vCPU and a run measures placement, not the driver), after a warm-up run
+# of each driver, with the two drivers alternating round by round.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 runtime=${BENCH_RUNTIME:-5}
 jobs=$(nproc)
 res=/tmp/bench.txt
@@ -13,7 +16,8 @@ iops() {
 	local dev=$1; shift
 	fio --name=b --filename="/dev/$dev" --direct=1 --ioengine=io_uring \
 		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
-		--runtime="$runtime" --time_based --group_reporting \
+		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
+		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
 		--output-format=terse "$@" 2>/dev/null | awk -F';' '{ print $8 }'
 }
 
@@ -34,6 +38,9 @@ run_mode() { # run_mode <label> <fio extra> -- <module params>
 	local label=$1 extra=$2; shift 3
 	load "$@" || { echo "$label load-failed" >> $res; unload; return; }
 	local r a b
+	# warm-up: TCG translates freshly loaded code on its first runs
+	iops nullb0 $extra --runtime=2 >/dev/null
+	iops mqnullb0 $extra --runtime=2 >/dev/null
 	for r in $(seq 1 "$rounds"); do
 		# alternate who goes first, so drift does not favour one side
 		if [ $((r % 2)) = 1 ]; then
@@ -47,10 +54,14 @@ run_mode() { # run_mode <label> <fio extra> -- <module params>
 }
 
 q="submit_queues=$jobs"
-run_mode "irqmode=0" "" -- $q irqmode=0
-run_mode "irqmode=1" "" -- $q irqmode=1
-run_mode "irqmode=2" "" -- $q irqmode=2 completion_nsec=10000
-run_mode "polled" "--hipri=1" -- $q poll_queues=$jobs irqmode=0
+for m in ${BENCH_MODES:-irq0 irq1 irq2 polled}; do
+	case $m in
+	irq0) run_mode "irqmode=0" "" -- $q irqmode=0 ;;
+	irq1) run_mode "irqmode=1" "" -- $q irqmode=1 ;;
+	irq2) run_mode "irqmode=2" "" -- $q irqmode=2 completion_nsec=10000 ;;
+	polled) run_mode "polled" "--hipri=1" -- $q poll_queues=$jobs irqmode=0 ;;
+	esac
+done
 
 echo BENCH
 echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
