@@ -102,7 +102,6 @@ static void mq_bio_to_request(struct mq_request *rq, struct bio *bio)
 static void mq_submit_bio(struct bio *bio)
 {
 	struct mq_queue *q = mq_disk_queue(bio->bi_bdev->bd_disk);
-	struct mq_plug *plug = NULL;
 	struct mq_hw_ctx *hctx;
 	struct mq_request *rq;
 
@@ -111,7 +110,7 @@ static void mq_submit_bio(struct bio *bio)
 		return;
 	if (unlikely(!mq_queue_enter(q, bio)))
 		return;
-	if (current->plug && mq_plug_bio(q, bio, &plug)) {
+	if (current->plug && mq_plug_merge(q, bio)) {
 		mq_queue_exit(q);
 		return;
 	}
@@ -131,9 +130,7 @@ static void mq_submit_bio(struct bio *bio)
 	}
 	mq_bio_to_request(rq, bio);
 	mq_stat_inc(rq->hctx, MQ_STAT_QUEUED);
-	if (plug)
-		mq_plug_add(plug, rq);
-	else
+	if (!current->plug || !mq_plug_add(q, rq))
 		mq_submit_rq(rq, true);
 }
 

@@ -522,33 +522,41 @@ static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
 	return true;
 }
 
-/**
- * mq_plug_bio - try to merge @bio into the request last held in the plug
- * @q: the queue
- * @bio: the bio
- * @plugged: set to our part of the current plug, NULL without a plug
- *
- * Return: true if @bio was merged (the caller is done with it).
- */
-bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
-		 struct mq_plug **plugged)
+static struct mq_plug *mq_plug_get(struct mq_queue *q)
 {
 	struct blk_plug_cb *cb;
 	struct mq_plug *plug;
-	struct mq_request *rq;
 
-	*plugged = NULL;
 	cb = blk_check_plugged(mq_unplug, q, sizeof(*plug));
 	if (!cb)
-		return false;
+		return NULL;
 	plug = container_of(cb, struct mq_plug, cb);
 	if (!plug->rqs.next)
 		INIT_LIST_HEAD(&plug->rqs);
-	*plugged = plug;
+	return plug;
+}
 
+/**
+ * mq_plug_merge - try to merge @bio into the request last held in the plug
+ * @q: the queue
+ * @bio: the bio
+ *
+ * Context: the submitter, with current->plug set.
+ * Return: true if @bio was merged (the caller is done with it).
+ */
+bool mq_plug_merge(struct mq_queue *q, struct bio *bio)
+{
+	struct mq_request *rq;
+	struct mq_plug *plug;
+
+	if ((q->tag_set->flags & MQ_F_NO_MERGE) ||
+	    blk_queue_nomerges(q->disk->queue))
+		return false;
+	plug = mq_plug_get(q);
+	if (!plug)
+		return false;
 	rq = plug->last;
-	if (!rq || (q->tag_set->flags & MQ_F_NO_MERGE) ||
-	    blk_queue_nomerges(q->disk->queue) || !mq_bio_mergeable(rq, bio))
+	if (!rq || !mq_bio_mergeable(rq, bio))
 		return false;
 
 	bio->bi_next = NULL;
@@ -561,9 +569,23 @@ bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
 	return true;
 }
 
-/* Hold @rq in the plug; flush early once the plug holds a full batch. */
-void mq_plug_add(struct mq_plug *plug, struct mq_request *rq)
+/**
+ * mq_plug_add - hold @rq in the current plug
+ * @q: the queue
+ * @rq: a request set up from a bio
+ *
+ * Looks the plug up again: getting @rq may have slept, and sleeping
+ * flushes (and frees) our part of the plug.  Flushes early once the plug
+ * holds a full batch.
+ *
+ * Return: false if there is no plug to hold it (issue it directly).
+ */
+bool mq_plug_add(struct mq_queue *q, struct mq_request *rq)
 {
+	struct mq_plug *plug = mq_plug_get(q);
+
+	if (!plug)
+		return false;
 	list_add_tail(&rq->queuelist, &plug->rqs);
 	plug->last = rq;
 	if (++plug->count >= MQ_PLUG_MAX_RQS) {
@@ -574,4 +596,5 @@ void mq_plug_add(struct mq_plug *plug, struct mq_request *rq)
 		plug->count = 0;
 		mq_flush_plug_list(&batch, false);
 	}
+	return true;
 }

@@ -153,10 +153,8 @@ void mq_insert_dispatch(struct mq_hw_ctx *hctx, struct mq_request *rq,
 void mq_run_work_fn(struct work_struct *work);
 struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
 				  blk_opf_t opf, bool reserved, bool nowait);
-struct mq_plug;
-bool mq_plug_bio(struct mq_queue *q, struct bio *bio,
-		 struct mq_plug **plugged);
-void mq_plug_add(struct mq_plug *plug, struct mq_request *rq);
+bool mq_plug_merge(struct mq_queue *q, struct bio *bio);
+bool mq_plug_add(struct mq_queue *q, struct mq_request *rq);
 void mq_start_request(struct mq_request *rq);
 
 /* complete.c */
