@@ -397,6 +397,9 @@ static blk_status_t nullb_queue_rq(struct mq_hw_ctx *hctx,
 
 	if (nullb_should_fail(&nullb_requeue_fault)) {
 		atomic_long_inc(&nullb->requeues_injected);
+		/* Alternate the core's BUSY path and the driver's requeue. */
+		if (nq->requeue_selection++ & 1)
+			return BLK_STS_RESOURCE;
 		mq_requeue_request(rq, true);
 		return BLK_STS_OK;
 	}

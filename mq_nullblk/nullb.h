@@ -147,6 +147,7 @@ struct nullb_queue {
 	struct nullb *nullb;
 	spinlock_t poll_lock;	/* protects poll_list and on_poll_list */
 	struct list_head poll_list;
+	unsigned int requeue_selection;	/* alternates the requeue paths */
 };
 
 /**

@@ -385,14 +385,128 @@ out_set:
 	kfree(d);
 }
 
+/* A driver that says BUSY once on its second request and counts doorbells. */
+struct bdrv {
+	atomic_t issued;
+	atomic_t last_seen;
+	atomic_t commits;
+	atomic_t ended;
+	bool busy_done;
+	struct mq_request *held[8];
+};
+
+static blk_status_t bdrv_queue_rq(struct mq_hw_ctx *hctx,
+				  const struct mq_queue_data *bd)
+{
+	struct bdrv *d = hctx->queue->queuedata;
+	int n = atomic_read(&d->issued);
+
+	if (n == 1 && !d->busy_done) {
+		d->busy_done = true;
+		return BLK_STS_DEV_RESOURCE;
+	}
+	if (n < ARRAY_SIZE(d->held))
+		d->held[n] = bd->rq;
+	if (bd->last)
+		atomic_inc(&d->last_seen);
+	atomic_inc(&d->issued);
+	return BLK_STS_OK;
+}
+
+static void bdrv_commit_rqs(struct mq_hw_ctx *hctx)
+{
+	struct bdrv *d = hctx->queue->queuedata;
+
+	atomic_inc(&d->commits);
+}
+
+static const struct mq_ops bdrv_ops = {
+	.queue_rq = bdrv_queue_rq,
+	.commit_rqs = bdrv_commit_rqs,
+};
+
+static void bdrv_end_io(struct mq_request *rq, blk_status_t status)
+{
+	struct bdrv *d = rq->q->queuedata;
+
+	atomic_inc(&d->ended);
+	mq_free_request(rq);
+}
+
+/*
+ * A stopped hctx holds requests back; starting it issues them in a batch
+ * (only the final one with @last); a BUSY in the middle makes the core
+ * ring the doorbell for what it issued (commit_rqs), and the rest is
+ * issued again later.
+ */
+static void test_stop_start_commit(void)
+{
+	struct mq_request *rq;
+	struct mq_tag_set set;
+	struct mq_queue *q;
+	struct bdrv *d;
+	bool ok = true;
+	int i;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	memset(&set, 0, sizeof(set));
+	set.ops = &bdrv_ops;
+	set.nr_hw_queues = 1;
+	set.queue_depth = 8;
+	set.numa_node = NUMA_NO_NODE;
+	if (!d || mq_alloc_tag_set(&set)) {
+		kfree(d);
+		ktap_result(false, "stop_start_busy_commit");
+		return;
+	}
+	q = mq_alloc_queue(&set, d);
+	if (IS_ERR(q)) {
+		ok = false;
+		goto out_set;
+	}
+	mq_stop_hw_queue(q->hctxs[0]);
+	ok &= KTAP_CHECK(mq_hw_queue_stopped(q->hctxs[0]), "not stopped");
+	for (i = 0; i < 3; i++) {
+		rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+		if (IS_ERR(rq)) {
+			ok = false;
+			goto out_queue;
+		}
+		rq->end_io = bdrv_end_io;
+		mq_execute_rq_nowait(rq);
+	}
+	msleep(50);
+	ok &= KTAP_CHECK(atomic_read(&d->issued) == 0,
+			 "stopped hctx issued %d", atomic_read(&d->issued));
+	mq_start_hw_queue(q->hctxs[0]);
+	ok &= KTAP_CHECK(wait_for(&d->issued, 3, 3000), "issued %d of 3",
+			 atomic_read(&d->issued));
+	ok &= KTAP_CHECK(atomic_read(&d->commits) == 1,
+			 "commit_rqs after BUSY mid-batch: %d",
+			 atomic_read(&d->commits));
+	ok &= KTAP_CHECK(atomic_read(&d->last_seen) == 1,
+			 "requests with last set: %d", atomic_read(&d->last_seen));
+	for (i = 0; i < 3 && i < atomic_read(&d->issued); i++)
+		mq_complete_request(d->held[i]);
+	ok &= KTAP_CHECK(atomic_read(&d->ended) == 3, "ended %d",
+			 atomic_read(&d->ended));
+out_queue:
+	mq_free_queue(q);
+out_set:
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "stop_start_busy_commit");
+}
+
 static int __init mq_core_test_init(void)
 {
 	pr_info("KTAP version 1\n");
-	pr_info("1..7\n");
+	pr_info("1..8\n");
 	test_map();
 	test_tags();
 	test_fair_share();
 	test_state_machine();
+	test_stop_start_commit();
 	pr_info("# mq_core_test: pass:%u fail:%u\n", ktap_nr - ktap_failed,
 		ktap_failed);
 	return ktap_failed ? -EINVAL : 0;
