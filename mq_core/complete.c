@@ -48,7 +48,9 @@ static bool mq_complete_remote(struct mq_request *rq)
 	unsigned long flags;
 	bool remote = false;
 
-	if (!test_bit(QUEUE_FLAG_SAME_COMP, &kq->queue_flags) ||
+	/* Common case first: already on the submitting CPU, or no affinity. */
+	if (raw_smp_processor_id() == target ||
+	    !test_bit(QUEUE_FLAG_SAME_COMP, &kq->queue_flags) ||
 	    mq_rq_is_poll(rq))
 		return false;
 
@@ -179,10 +181,12 @@ void mq_finish_request(struct mq_request *rq)
 	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
 }
 
+/*
+ * No barrier here: a RESTART set just after our check is covered by the
+ * delayed rerun that mq_handle_busy() always arms.
+ */
 void mq_restart_hctx(struct mq_hw_ctx *hctx)
 {
-	/* Pairs with mq_handle_busy(): see RESTART set after our tag put. */
-	smp_mb();
 	if (test_bit(MQ_S_RESTART, &hctx->state) &&
 	    test_and_clear_bit(MQ_S_RESTART, &hctx->state))
 		mq_run_hw_queue(hctx, true);

@@ -678,10 +678,9 @@ int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 		memcpy(set->map, old_maps, sizeof(old_maps));
 		if (mq_rebuild_queues(set)) {
 			/* Nothing left to run on: fail all I/O from now on. */
-			list_for_each_entry(q, &set->queues, set_node) {
-				mq_teardown_queues(set);
+			mq_teardown_queues(set);
+			list_for_each_entry(q, &set->queues, set_node)
 				mq_mark_dying(q);
-			}
 		}
 	}
 	list_for_each_entry(q, &set->queues, set_node) {

@@ -206,8 +206,6 @@ void mq_insert_dispatch(struct mq_hw_ctx *hctx, struct mq_request *rq,
 static void mq_handle_busy(struct mq_hw_ctx *hctx, blk_status_t ret)
 {
 	set_bit(MQ_S_RESTART, &hctx->state);
-	/* Pairs with the barrier in the completion before testing RESTART. */
-	smp_mb__after_atomic();
 	if (ret == BLK_STS_RESOURCE || !atomic_read(&hctx->tags->active_queues) ||
 	    !mq_tags_busy(hctx->tags))
 		mq_delay_run_hw_queue(hctx, MQ_RESOURCE_DELAY_MS);
