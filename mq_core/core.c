@@ -615,7 +615,8 @@ static void mq_teardown_queues(struct mq_tag_set *set)
 	struct mq_queue *q;
 
 	list_for_each_entry(q, &set->queues, set_node) {
-		if (test_bit(MQ_Q_REGISTERED, &q->flags)) {
+		/* A failed rebuild may have left a queue without hctxs. */
+		if (q->hctxs && test_bit(MQ_Q_REGISTERED, &q->flags)) {
 			mq_debugfs_unregister_hctxs(q);
 			mq_sysfs_unregister_hctxs(q);
 		}
