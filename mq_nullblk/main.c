@@ -341,14 +341,66 @@ MODULE_PARM_DESC(mbps, "Limit maximum bandwidth (in MiB/s). Default: 0 (no limit
 
 /* I/O path */
 
-static enum hrtimer_restart nullb_cmd_timer_fn(struct hrtimer *timer)
+/* irqmode 2: complete every request whose due time has come. */
+static enum hrtimer_restart nullb_queue_timer_fn(struct hrtimer *timer)
 {
-	struct nullb_cmd *cmd = container_of(timer, struct nullb_cmd, timer);
-	struct mq_request *rq = mq_rq_from_pdu(cmd);
+	struct nullb_queue *nq = container_of(timer, struct nullb_queue, timer);
+	ktime_t now = hrtimer_cb_get_time(timer);
+	struct mq_request *rq, *next;
+	enum hrtimer_restart ret;
+	unsigned long flags;
+	LIST_HEAD(done);
 
-	mq_set_request_status(rq, cmd->error);
-	mq_complete_request(rq);
-	return HRTIMER_NORESTART;
+	spin_lock_irqsave(&nq->timer_lock, flags);
+	list_for_each_entry_safe(rq, next, &nq->timer_list, queuelist) {
+		struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
+
+		if (ktime_after(cmd->due, now))
+			break;
+		cmd->on_timer_list = false;
+		list_move_tail(&rq->queuelist, &done);
+	}
+	/*
+	 * While the list is not empty only we re-arm the timer; once it is
+	 * empty, the next submitter starts it again.  If the timeout handler
+	 * emptied it under us, a submitter may have started the timer already
+	 * (it is queued again): then leave it alone.
+	 */
+	ret = HRTIMER_NORESTART;
+	if (!list_empty(&nq->timer_list) && !hrtimer_is_queued(timer)) {
+		rq = list_first_entry(&nq->timer_list, struct mq_request,
+				      queuelist);
+		hrtimer_set_expires(timer,
+				    ((struct nullb_cmd *)mq_rq_to_pdu(rq))->due);
+		ret = HRTIMER_RESTART;
+	}
+	spin_unlock_irqrestore(&nq->timer_lock, flags);
+
+	list_for_each_entry_safe(rq, next, &done, queuelist) {
+		struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
+
+		list_del_init(&rq->queuelist);
+		mq_set_request_status(rq, cmd->error);
+		mq_complete_request(rq);
+	}
+	return ret;
+}
+
+static void nullb_queue_timer_add(struct nullb_queue *nq,
+				  struct mq_request *rq, ktime_t delay)
+{
+	struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
+	unsigned long flags;
+	bool arm;
+
+	cmd->due = ktime_add(ktime_get(), delay);
+	spin_lock_irqsave(&nq->timer_lock, flags);
+	arm = list_empty(&nq->timer_list);
+	list_add_tail(&rq->queuelist, &nq->timer_list);
+	cmd->on_timer_list = true;
+	if (arm)
+		hrtimer_start(&nq->timer, cmd->due, HRTIMER_MODE_ABS);
+	spin_unlock_irqrestore(&nq->timer_lock, flags);
 }
 
 static blk_status_t nullb_handle_rq(struct nullb *nullb,
@@ -436,7 +488,7 @@ static blk_status_t nullb_queue_rq(struct mq_hw_ctx *hctx,
 		mq_complete_request(rq);
 		break;
 	case NULLB_IRQ_TIMER:
-		hrtimer_start(&cmd->timer, nullb->completion, HRTIMER_MODE_REL);
+		nullb_queue_timer_add(nq, rq, nullb->completion);
 		break;
 	}
 	return BLK_STS_OK;
@@ -492,8 +544,17 @@ static enum mq_eh_timer_return nullb_timeout_rq(struct mq_request *rq)
 		}
 		spin_unlock_bh(&nq->poll_lock);
 	} else if (nullb->irqmode == NULLB_IRQ_TIMER) {
-		/* Unless its completion timer has fired already. */
-		mine = hrtimer_try_to_cancel(&cmd->timer) == 1;
+		struct nullb_queue *nq = rq->hctx->driver_data;
+		unsigned long flags;
+
+		/* Unless its completion timer has taken it already. */
+		spin_lock_irqsave(&nq->timer_lock, flags);
+		if (cmd->on_timer_list) {
+			list_del_init(&rq->queuelist);
+			cmd->on_timer_list = false;
+			mine = true;
+		}
+		spin_unlock_irqrestore(&nq->timer_lock, flags);
 	}
 
 	if (!mine) {
@@ -521,6 +582,10 @@ static int nullb_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
 		return -ENOMEM;
 	spin_lock_init(&nq->poll_lock);
 	INIT_LIST_HEAD(&nq->poll_list);
+	spin_lock_init(&nq->timer_lock);
+	INIT_LIST_HEAD(&nq->timer_list);
+	hrtimer_init(&nq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	nq->timer.function = nullb_queue_timer_fn;
 	hctx->driver_data = nq;
 	return 0;
 }
@@ -530,18 +595,11 @@ static void nullb_exit_hctx(struct mq_hw_ctx *hctx, unsigned int idx)
 	struct nullb_queue *nq = hctx->driver_data;
 
 	WARN_ON_ONCE(!list_empty(&nq->poll_list));
+	/* The queue is drained: nothing waits, but the timer may still run. */
+	hrtimer_cancel(&nq->timer);
+	WARN_ON_ONCE(!list_empty(&nq->timer_list));
 	hctx->driver_data = NULL;
 	kfree(nq);
-}
-
-static int nullb_init_request(struct mq_tag_set *set, struct mq_request *rq,
-			      unsigned int hctx_idx, unsigned int numa_node)
-{
-	struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
-
-	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	cmd->timer.function = nullb_cmd_timer_fn;
-	return 0;
 }
 
 static const struct mq_ops nullb_mq_ops = {
@@ -550,7 +608,6 @@ static const struct mq_ops nullb_mq_ops = {
 	.poll		= nullb_poll,
 	.init_hctx	= nullb_init_hctx,
 	.exit_hctx	= nullb_exit_hctx,
-	.init_request	= nullb_init_request,
 };
 
 /* Tag sets */

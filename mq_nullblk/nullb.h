@@ -142,27 +142,40 @@ struct nullb {
  * @nullb: the disk
  * @poll_lock: protects @poll_list and &nullb_cmd.on_poll_list
  * @poll_list: requests of a poll queue waiting to be reaped
+ * @requeue_selection: alternates the two requeue injection paths
+ * @timer_lock: protects @timer_list and &nullb_cmd.on_timer_list
+ * @timer_list: irqmode 2 requests in order of their due time
+ * @timer: fires at the head's due time and completes every request due
+ *
+ * One completion timer per hardware queue rather than one per request:
+ * with a fixed completion_nsec, due times are in submission order, so a
+ * FIFO suffices and one expiry completes a whole batch.
  */
 struct nullb_queue {
 	struct nullb *nullb;
 	spinlock_t poll_lock;	/* protects poll_list and on_poll_list */
 	struct list_head poll_list;
-	unsigned int requeue_selection;	/* alternates the requeue paths */
+	unsigned int requeue_selection;
+	spinlock_t timer_lock;	/* protects timer_list and on_timer_list */
+	struct list_head timer_list;
+	struct hrtimer timer;
 };
 
 /**
  * struct nullb_cmd - driver payload of every request
- * @timer: completion timer for irqmode 2
+ * @due: when it completes (irqmode 2)
  * @error: the status it completes with
  * @fake_timeout: swallowed by the timeout fault: only the timeout handler
  *	ends it
  * @on_poll_list: queued on &nullb_queue.poll_list
+ * @on_timer_list: queued on &nullb_queue.timer_list
  */
 struct nullb_cmd {
-	struct hrtimer timer;
+	ktime_t due;
 	blk_status_t error;
 	bool fake_timeout;
 	bool on_poll_list;
+	bool on_timer_list;
 };
 
 /**

@@ -31,4 +31,21 @@ t_log "fio err=$errs, core timeouts=$to, took $((end - start)) s"
 grep -E "error|err=" /tmp/t.out | head -5
 t_check "the core timed out the swallowed requests" test "$to" -ge 1
 t_check "balanced after timeouts (each request ended once)" mq_check_balanced mqnullb0
+rmmod mq_nullblk
+
+# irqmode 2 with completions slower than the timeout: the handler takes
+# each request off the queue's completion timer list; each ends once.
+mq_load_nullblk gb=1 submit_queues=2 irqmode=2 completion_nsec=3000000000 ||
+	{ t_fail "load slow irqmode=2"; t_done; }
+echo 1000 > /sys/block/mqnullb0/mq/io_timeout
+fio --eta=never --output=/tmp/s.out --name=s --filename=/dev/mqnullb0 --direct=1 \
+	--ioengine=io_uring --rw=randread --bs=4k --iodepth=4 --number_ios=8 \
+	--continue_on_error=all --size=16M
+to=$(mq_stat mqnullb0 timeouts)
+t_log "slow completions: core timeouts=$to"
+t_check "slow irqmode=2 requests timed out" test "$to" -ge 4
+sleep 3	# completion timers that lost the race must not end anything twice
+t_check "balanced after slow completions" mq_check_balanced mqnullb0
+t_check "fast irqmode=2 I/O still fine afterwards" \
+	sh -c "echo 30000 > /sys/block/mqnullb0/mq/io_timeout && dd if=/dev/mqnullb0 of=/dev/null bs=4k count=64 iflag=direct status=none"
 t_done
