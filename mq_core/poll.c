@@ -29,14 +29,15 @@ void mq_add_to_batch(struct mq_request *rq, struct mq_comp_batch *iob)
 				MQ_RQ_TIMEOUT_COMPLETE);
 		return;
 	}
-	llist_add(&rq->ipi_node, &iob->list);
+	/* The batch is private to one poll call: no atomics needed. */
+	__llist_add(&rq->ipi_node, &iob->list);
 	iob->nr++;
 }
 EXPORT_SYMBOL_GPL(mq_add_to_batch);
 
 void mq_end_batch(struct mq_comp_batch *iob)
 {
-	struct llist_node *entry = llist_del_all(&iob->list);
+	struct llist_node *entry = __llist_del_all(&iob->list);
 	int tags[MQ_BATCH_TAGS], nr = 0;
 	struct mq_tags *cur = NULL;
 	struct mq_request *rq, *next;

@@ -472,10 +472,10 @@ static blk_status_t nullb_queue_rq(struct mq_hw_ctx *hctx,
 	cmd->error = sts;
 
 	if (is_poll) {
-		spin_lock_bh(&nq->poll_lock);
+		spin_lock(&nq->poll_lock);
 		list_add_tail(&rq->queuelist, &nq->poll_list);
 		cmd->on_poll_list = true;
-		spin_unlock_bh(&nq->poll_lock);
+		spin_unlock(&nq->poll_lock);
 		return BLK_STS_OK;
 	}
 
@@ -504,14 +504,14 @@ static int nullb_poll(struct mq_hw_ctx *hctx, struct mq_comp_batch *iob)
 	if (list_empty(&nq->poll_list))
 		return 0;
 
-	spin_lock_bh(&nq->poll_lock);
+	spin_lock(&nq->poll_lock);
 	list_splice_init(&nq->poll_list, &list);
 	list_for_each_entry(rq, &list, queuelist) {
 		struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
 
 		cmd->on_poll_list = false;
 	}
-	spin_unlock_bh(&nq->poll_lock);
+	spin_unlock(&nq->poll_lock);
 
 	list_for_each_entry_safe(rq, next, &list, queuelist) {
 		struct nullb_cmd *cmd = mq_rq_to_pdu(rq);
@@ -536,13 +536,13 @@ static enum mq_eh_timer_return nullb_timeout_rq(struct mq_request *rq)
 		struct nullb_queue *nq = rq->hctx->driver_data;
 
 		/* Unless a poller has taken it already. */
-		spin_lock_bh(&nq->poll_lock);
+		spin_lock(&nq->poll_lock);
 		if (cmd->on_poll_list) {
 			list_del_init(&rq->queuelist);
 			cmd->on_poll_list = false;
 			mine = true;
 		}
-		spin_unlock_bh(&nq->poll_lock);
+		spin_unlock(&nq->poll_lock);
 	} else if (nullb->irqmode == NULLB_IRQ_TIMER) {
 		struct nullb_queue *nq = rq->hctx->driver_data;
 		unsigned long flags;
