@@ -108,3 +108,23 @@ cfs_new() { # cfs_new <name> attr=value ...
 cfs_disk() { # disk name of a configfs device
 	echo "mqnullb$(cat "$CFS/$1/index")"
 }
+
+# mq_scsi: load mq_core, mq_scsi and mq_scsi_debug [param=value ...].
+mq_load_scsi_debug() {
+	mq_load_core || return 1
+	lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
+	insmod "$TOP/mq_scsi/mq_scsi_debug.ko" "$@" || return 1
+	udevadm settle 2>/dev/null || sleep 0.5
+}
+
+mq_scsi_unload() {
+	rmmod mq_scsi_debug 2>/dev/null
+	rmmod mq_scsi 2>/dev/null
+	rmmod mq_core 2>/dev/null
+	return 0
+}
+
+# scsi_disks: our SCSI disks (mqsd*), sorted.
+scsi_disks() {
+	ls /sys/block 2>/dev/null | grep '^mqsd' | sort
+}
