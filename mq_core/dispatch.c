@@ -105,8 +105,13 @@ struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
 			sbitmap_finish_wait(bt, ws, &wait);
 			break;
 		}
-		/* io_schedule() flushes our plug: held requests get issued. */
-		io_schedule();
+		/*
+		 * io_schedule*() flushes our plug: held requests get issued.
+		 * The sleep is bounded: sbitmap wakes waiters in batches, and a
+		 * waiter held back by the fair share may see no further clear
+		 * once its own queue's last requests have ended.
+		 */
+		io_schedule_timeout(MQ_TAG_WAIT_JIFFIES);
 		sbitmap_finish_wait(bt, ws, &wait);
 		if (!reserved)
 			hctx = mq_map_bio(q, opf);

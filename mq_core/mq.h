@@ -14,6 +14,7 @@
 #define MQ_DEFAULT_TIMEOUT	(30 * HZ)
 #define MQ_RESOURCE_DELAY_MS	3
 #define MQ_PLUG_MAX_RQS		32
+#define MQ_TAG_WAIT_JIFFIES	max(1, HZ / 50)
 #define MQ_MAX_DEPTH		10240
 
 /*
@@ -127,6 +128,7 @@ void mq_put_tags_batch(struct mq_tags *tags, int *tag_array, int nr);
 struct sbitmap_queue *mq_tag_bt(struct mq_hw_ctx *hctx, bool reserved);
 void mq_tag_busy(struct mq_hw_ctx *hctx);
 void mq_tag_idle(struct mq_hw_ctx *hctx);
+void mq_queue_tag_idle(struct mq_queue *q);
 bool mq_hctx_may_queue(struct mq_hw_ctx *hctx);
 unsigned int mq_tags_busy(struct mq_tags *tags);
 void mq_tags_wake_all(struct mq_tags *tags);

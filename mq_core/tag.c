@@ -60,6 +60,16 @@ static atomic_t *mq_active_counter(struct mq_hw_ctx *hctx)
 	return &hctx->nr_active;
 }
 
+/* The timeout work found @q idle: stop counting it in the fair share. */
+void mq_queue_tag_idle(struct mq_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++)
+		if (!atomic_read(mq_active_counter(q->hctxs[i])))
+			mq_tag_idle(q->hctxs[i]);
+}
+
 /*
  * Fair share: while N queues are active on one tag space, each may hold at
  * most depth/N tags (at least 4), so one busy device cannot starve the

@@ -117,7 +117,6 @@ void mq_timeout_work_fn(struct work_struct *work)
 {
 	struct mq_queue *q = container_of(work, struct mq_queue, timeout_work);
 	struct mq_timeout_data td = { .q = q, .now = jiffies };
-	unsigned int i;
 
 	/* Not _live: timeouts must keep firing while a freeze drains. */
 	if (!percpu_ref_tryget(&q->usage))
@@ -131,9 +130,7 @@ void mq_timeout_work_fn(struct work_struct *work)
 			mod_timer(&q->timeout_timer, expiry);
 	} else if (mq_set_shared(q->tag_set)) {
 		/* Idle: stop counting against the fair share. */
-		for (i = 0; i < q->nr_hw_queues; i++)
-			if (!atomic_read(&q->hctxs[i]->nr_active))
-				mq_tag_idle(q->hctxs[i]);
+		mq_queue_tag_idle(q);
 	}
 	percpu_ref_put(&q->usage);
 }
