@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Completion of block I/O commands (sense decoding, bounded retries) and
+ * timeouts (abort, then device reset, then host reset).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/module.h>
+
+#include "mq_scsi_priv.h"
+
+/**
+ * mq_scsi_decode_sense - key, asc and ascq of fixed or descriptor sense
+ * @sb: the sense buffer
+ * @len: its valid length
+ * @s: filled in
+ *
+ * Return: true if @sb holds valid current or deferred sense data.
+ */
+bool mq_scsi_decode_sense(const u8 *sb, unsigned int len,
+			  struct mq_scsi_sense *s)
+{
+	u8 code;
+
+	memset(s, 0, sizeof(*s));
+	if (len < 8 || (sb[0] & 0x70) != 0x70)
+		return false;
+	code = sb[0] & 0x7f;
+	if (code == 0x72 || code == 0x73) {
+		s->key = sb[1] & 0xf;
+		s->asc = sb[2];
+		s->ascq = sb[3];
+		return true;
+	}
+	if (code != 0x70 && code != 0x71)
+		return false;
+	s->key = sb[2] & 0xf;
+	if (len >= 14 && sb[7] >= 6) {
+		s->asc = sb[12];
+		s->ascq = sb[13];
+	}
+	return true;
+}
+
+enum mq_scsi_disp {
+	MQ_DISP_DONE,		/* end with the status */
+	MQ_DISP_RETRY,		/* issue again now */
+	MQ_DISP_RETRY_LATER,	/* issue again after a delay */
+};
+
+static enum mq_scsi_disp mq_scsi_sense_disp(struct mq_scsi_cmnd *cmd,
+					    blk_status_t *sts)
+{
+	struct mq_scsi_sense s;
+
+	if (!mq_scsi_decode_sense(cmd->sense_buffer, MQ_SCSI_SENSE_SIZE, &s)) {
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_RETRY;
+	}
+	switch (s.key) {
+	case NO_SENSE:
+	case RECOVERED_ERROR:
+		*sts = BLK_STS_OK;
+		return MQ_DISP_DONE;
+	case UNIT_ATTENTION:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_RETRY;
+	case NOT_READY:
+		*sts = BLK_STS_IOERR;
+		/* becoming ready, or a transition: back off and retry */
+		if (s.asc == 0x04 && (s.ascq == 0x01 || s.ascq == 0x0a))
+			return MQ_DISP_RETRY_LATER;
+		return MQ_DISP_DONE;
+	case ABORTED_COMMAND:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_RETRY;
+	case MEDIUM_ERROR:
+		*sts = BLK_STS_MEDIUM;
+		return MQ_DISP_DONE;
+	case ILLEGAL_REQUEST:
+		*sts = BLK_STS_TARGET;
+		return MQ_DISP_DONE;
+	case DATA_PROTECT:
+		*sts = BLK_STS_PROTECTION;
+		return MQ_DISP_DONE;
+	default:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_DONE;
+	}
+}
+
+static enum mq_scsi_disp mq_scsi_disp(struct mq_scsi_cmnd *cmd,
+				      blk_status_t *sts)
+{
+	switch (mq_scsi_host_byte(cmd->result)) {
+	case DID_OK:
+		break;
+	case DID_BUS_BUSY:
+	case DID_RESET:
+	case DID_SOFT_ERROR:
+	case DID_IMM_RETRY:
+	case DID_ABORT:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_RETRY;
+	case DID_REQUEUE:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_RETRY_LATER;
+	case DID_NO_CONNECT:
+	case DID_BAD_TARGET:
+		*sts = BLK_STS_TRANSPORT;
+		return MQ_DISP_DONE;
+	case DID_TIME_OUT:
+		*sts = BLK_STS_TIMEOUT;
+		return MQ_DISP_DONE;
+	default:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_DONE;
+	}
+	switch (cmd->result & 0xff) {
+	case SAM_STAT_GOOD:
+	case SAM_STAT_CONDITION_MET:
+		*sts = BLK_STS_OK;
+		return MQ_DISP_DONE;
+	case SAM_STAT_CHECK_CONDITION:
+		return mq_scsi_sense_disp(cmd, sts);
+	case SAM_STAT_BUSY:
+	case SAM_STAT_TASK_SET_FULL:
+		*sts = BLK_STS_RESOURCE;
+		return MQ_DISP_RETRY_LATER;
+	case SAM_STAT_RESERVATION_CONFLICT:
+		*sts = BLK_STS_NEXUS;
+		return MQ_DISP_DONE;
+	default:
+		*sts = BLK_STS_IOERR;
+		return MQ_DISP_DONE;
+	}
+}
+
+static void mq_scsi_retry(struct mq_request *rq, unsigned int delay_ms)
+{
+	if (delay_ms)
+		mq_delay_run_hw_queue(rq->hctx, delay_ms);
+	mq_requeue_request(rq, !delay_ms);
+}
+
+/* &mq_ops.complete: decide what a finished command means. */
+void mq_scsi_complete_io(struct mq_request *rq)
+{
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+	struct mq_scsi_device *sdev = cmd->sdev;
+	enum mq_scsi_disp disp;
+	blk_status_t sts;
+
+	/* Internal and SG_IO commands: the caller reads result and sense. */
+	if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
+		mq_end_request(rq, BLK_STS_OK);
+		return;
+	}
+	disp = mq_scsi_disp(cmd, &sts);
+	if (disp != MQ_DISP_DONE) {
+		if (cmd->retries++ < MQ_SCSI_MAX_RETRIES &&
+		    READ_ONCE(sdev->state) != MQ_SDEV_DEL &&
+		    READ_ONCE(sdev->state) != MQ_SDEV_OFFLINE) {
+			mq_scsi_retry(rq, disp == MQ_DISP_RETRY_LATER ?
+				      (sts == BLK_STS_RESOURCE ?
+				       MQ_SCSI_BUSY_DELAY_MS :
+				       MQ_SCSI_NOT_READY_DELAY_MS) : 0);
+			return;
+		}
+		if (sts == BLK_STS_RESOURCE)
+			sts = BLK_STS_IOERR;
+		dev_err_ratelimited(&sdev->dev, "giving up after %u retries (result 0x%x)\n",
+				    cmd->retries - 1, cmd->result);
+		mq_scsi_finish(rq, sts);
+		return;
+	}
+	if (sts) {
+		dev_err_ratelimited(&sdev->dev, "cmd 0x%02x failed: result 0x%x, sense %02x/%02x/%02x\n",
+				    cmd->cmnd[0], cmd->result,
+				    cmd->sense_buffer[2] & 0xf,
+				    cmd->sense_buffer[12],
+				    cmd->sense_buffer[13]);
+		mq_scsi_finish(rq, sts);
+		return;
+	}
+	if (cmd->flags & MQ_SCMD_FLUSHING) {
+		/* Preflush done: now the data, if there is any. */
+		if (mq_rq_bytes(rq)) {
+			cmd->flags = MQ_SCMD_FLUSH_DONE;
+			mq_requeue_request(rq, true);
+			return;
+		}
+		mq_scsi_finish(rq, BLK_STS_OK);
+		return;
+	}
+	if (unlikely(cmd->resid && cmd->transfer_len)) {
+		unsigned int resid = min(cmd->resid, cmd->transfer_len);
+		unsigned int good = cmd->transfer_len - resid;
+
+		good &= ~(sdev->sector_size - 1);
+		if (good && mq_update_request(rq, BLK_STS_OK, good)) {
+			mq_scsi_finish(rq, BLK_STS_IOERR);
+			return;
+		}
+		mq_scsi_finish(rq, good ? BLK_STS_OK : BLK_STS_IOERR);
+		return;
+	}
+	mq_scsi_finish(rq, BLK_STS_OK);
+}
+
+static int mq_scsi_eh_step(struct mq_scsi_cmnd *cmd, const char *what,
+			   int (*fn)(struct mq_scsi_cmnd *cmd))
+{
+	int ret;
+
+	if (!fn)
+		return MQ_SCSI_EH_FAILED;
+	ret = fn(cmd);
+	dev_info(&cmd->sdev->dev, "%s: %s\n", what,
+		 ret == MQ_SCSI_EH_SUCCESS ? "success" : "failed");
+	return ret;
+}
+
+/*
+ * &mq_ops.timeout: the command is claimed by us.  Ask the LLD to give it
+ * up, escalating abort -> device reset -> host reset.  Once the LLD let
+ * go, retry it (bounded) or fail it; if every step failed the LUN goes
+ * offline and the command fails.
+ */
+enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
+{
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+	struct mq_scsi_device *sdev = rq->q->queuedata;
+	const struct mq_scsi_host_template *t = sdev->host->hostt;
+	int ret;
+
+	dev_warn(&sdev->dev, "command 0x%02x (tag %d) timed out\n",
+		 cmd->cmnd[0], rq->tag);
+	ret = mq_scsi_eh_step(cmd, "abort", t->eh_abort_handler);
+	if (ret != MQ_SCSI_EH_SUCCESS)
+		ret = mq_scsi_eh_step(cmd, "device reset",
+				      t->eh_device_reset_handler);
+	if (ret != MQ_SCSI_EH_SUCCESS)
+		ret = mq_scsi_eh_step(cmd, "host reset",
+				      t->eh_host_reset_handler);
+	if (ret != MQ_SCSI_EH_SUCCESS) {
+		dev_err(&sdev->dev, "error handling failed, taking the device offline\n");
+		WRITE_ONCE(sdev->state, MQ_SDEV_OFFLINE);
+		if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
+			cmd->result = DID_TIME_OUT << 16;
+			mq_end_request(rq, BLK_STS_OK);
+		} else {
+			mq_scsi_finish(rq, BLK_STS_TIMEOUT);
+		}
+		return MQ_EH_DONE;
+	}
+	if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
+		cmd->result = DID_TIME_OUT << 16;
+		mq_end_request(rq, BLK_STS_OK);
+		return MQ_EH_DONE;
+	}
+	if (cmd->retries++ < MQ_SCSI_MAX_RETRIES &&
+	    READ_ONCE(sdev->state) != MQ_SDEV_DEL)
+		return MQ_EH_RETRY;
+	mq_scsi_finish(rq, BLK_STS_TIMEOUT);
+	return MQ_EH_DONE;
+}

@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_scsi hosts: one mq_tag_set per host shared by all its logical units,
+ * the mq_core operations (budget per LUN, dispatch to the LLD, completion)
+ * and the module's setup.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "mq_scsi_priv.h"
+
+static DEFINE_IDA(mq_scsi_host_ida);
+
+static void mq_scsi_host_release(struct device *dev)
+{
+	struct mq_scsi_host *shost = container_of(dev, struct mq_scsi_host, dev);
+
+	ida_free(&mq_scsi_host_ida, shost->host_no);
+	kfree(shost);
+}
+
+struct class mq_scsi_host_class = {
+	.name		= "mq_scsi_host",
+	.dev_groups	= mq_scsi_host_groups,
+};
+
+struct class mq_scsi_dev_class = {
+	.name		= "mq_scsi_device",
+	.dev_groups	= mq_scsi_dev_groups,
+};
+
+/* The LLD's data sits behind the inline scatterlist. */
+static unsigned int mq_scsi_priv_offset(const struct mq_scsi_host_template *t)
+{
+	return ALIGN(sizeof(struct mq_scsi_cmnd) +
+		     t->sg_tablesize * sizeof(struct scatterlist), 16);
+}
+
+/* Documented in mq_scsi.h. */
+void *mq_scsi_cmd_priv(struct mq_scsi_cmnd *cmd)
+{
+	return (u8 *)cmd + mq_scsi_priv_offset(cmd->sdev->host->hostt);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_cmd_priv);
+
+/* Give the command back to the core for good; the payload is clean. */
+void mq_scsi_finish(struct mq_request *rq, blk_status_t status)
+{
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+
+	cmd->flags = 0;
+	cmd->retries = 0;
+	mq_end_request(rq, status);
+}
+
+/* Hold a logical unit for an operation; fails once removal started. */
+bool mq_scsi_device_get(struct mq_scsi_device *sdev)
+{
+	return percpu_ref_tryget_live(&sdev->usage);
+}
+
+void mq_scsi_device_put(struct mq_scsi_device *sdev)
+{
+	percpu_ref_put(&sdev->usage);
+}
+
+static bool mq_scsi_get_budget(struct mq_queue *q)
+{
+	struct mq_scsi_device *sdev = q->queuedata;
+
+	if (atomic_inc_return(&sdev->budget) <= READ_ONCE(sdev->queue_depth))
+		return true;
+	atomic_dec(&sdev->budget);
+	return false;
+}
+
+static void mq_scsi_put_budget(struct mq_queue *q)
+{
+	struct mq_scsi_device *sdev = q->queuedata;
+
+	atomic_dec(&sdev->budget);
+}
+
+static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
+				     const struct mq_queue_data *bd)
+{
+	struct mq_request *rq = bd->rq;
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+	struct mq_scsi_device *sdev = rq->q->queuedata;
+	struct mq_scsi_host *shost = sdev->host;
+	enum mq_scsi_dev_state state = READ_ONCE(sdev->state);
+	blk_status_t ret;
+	int rc;
+
+	if (unlikely(state == MQ_SDEV_OFFLINE || state == MQ_SDEV_DEL ||
+		     READ_ONCE(shost->state) == MQ_SHOST_REMOVING)) {
+		cmd->flags = 0;
+		cmd->retries = 0;
+		return BLK_STS_IOERR;
+	}
+	cmd->sdev = sdev;
+	if (!(cmd->flags & MQ_SCMD_PREPARED)) {
+		ret = mq_sd_prep(cmd, rq);
+		if (ret) {
+			cmd->flags = 0;
+			cmd->retries = 0;
+			return ret;
+		}
+		cmd->flags |= MQ_SCMD_PREPARED;
+	}
+	cmd->result = 0;
+	cmd->resid = 0;
+	cmd->sense_buffer[0] = 0;
+	cmd->hwq = hctx->queue_num;
+	cmd->tag = rq->tag;
+
+	rc = shost->hostt->queuecommand(shost, cmd);
+	if (likely(!rc))
+		return BLK_STS_OK;	/* @rq may be gone already */
+	if (rc == MQ_SCSI_MLQUEUE_DEVICE_BUSY)
+		return BLK_STS_DEV_RESOURCE;
+	return BLK_STS_RESOURCE;
+}
+
+static void mq_scsi_commit_rqs(struct mq_hw_ctx *hctx)
+{
+	struct mq_scsi_host *shost = mq_scsi_set_host(hctx->queue->tag_set);
+
+	if (shost->hostt->commit_rqs)
+		shost->hostt->commit_rqs(shost, hctx->queue_num);
+}
+
+static int mq_scsi_init_request(struct mq_tag_set *set, struct mq_request *rq,
+				unsigned int hctx_idx, unsigned int numa_node)
+{
+	struct mq_scsi_host *shost = mq_scsi_set_host(set);
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+
+	memset(cmd, 0, set->cmd_size);
+	cmd->sgl = (struct scatterlist *)(cmd + 1);
+	sg_init_table(cmd->sgl, shost->hostt->sg_tablesize);
+	return 0;
+}
+
+static const struct mq_ops mq_scsi_mq_ops = {
+	.queue_rq	= mq_scsi_queue_rq,
+	.commit_rqs	= mq_scsi_commit_rqs,
+	.get_budget	= mq_scsi_get_budget,
+	.put_budget	= mq_scsi_put_budget,
+	.complete	= mq_scsi_complete_io,
+	.timeout	= mq_scsi_timeout,
+	.init_request	= mq_scsi_init_request,
+};
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_done(struct mq_scsi_cmnd *cmd)
+{
+	mq_complete_request(mq_scsi_cmd_rq(cmd));
+}
+EXPORT_SYMBOL_GPL(mq_scsi_done);
+
+struct mq_scsi_iter_data {
+	bool (*fn)(struct mq_scsi_cmnd *cmd, void *data);
+	void *data;
+};
+
+static bool mq_scsi_busy_fn(struct mq_request *rq, void *data)
+{
+	struct mq_scsi_iter_data *d = data;
+
+	if (!mq_request_started(rq))
+		return true;
+	return d->fn(mq_scsi_rq_cmd(rq), d->data);
+}
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_host_busy_iter(struct mq_scsi_host *shost,
+			    bool (*fn)(struct mq_scsi_cmnd *cmd, void *data),
+			    void *data)
+{
+	struct mq_scsi_iter_data d = { .fn = fn, .data = data };
+
+	mq_tagset_busy_iter(&shost->tag_set, mq_scsi_busy_fn, &d);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_host_busy_iter);
+
+/* Documented in mq_scsi.h. */
+struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
+					int privsize)
+{
+	struct mq_scsi_host *shost;
+	int no;
+
+	if (privsize < 0)
+		return NULL;
+	shost = kzalloc(sizeof(*shost) + privsize, GFP_KERNEL);
+	if (!shost)
+		return NULL;
+	no = ida_alloc(&mq_scsi_host_ida, GFP_KERNEL);
+	if (no < 0) {
+		kfree(shost);
+		return NULL;
+	}
+	shost->host_no = no;
+	shost->hostt = t;
+	shost->max_id = 8;
+	shost->max_lun = 8;
+	shost->can_queue = t->can_queue;
+	shost->cmd_per_lun = t->cmd_per_lun;
+	shost->nr_hw_queues = t->nr_hw_queues ?: 1;
+	shost->state = MQ_SHOST_CREATED;
+	mutex_init(&shost->scan_mutex);
+	INIT_LIST_HEAD(&shost->devices);
+	device_initialize(&shost->dev);
+	shost->dev.class = &mq_scsi_host_class;
+	shost->dev.release = mq_scsi_host_release;
+	dev_set_name(&shost->dev, "mqhost%u", no);
+	return shost;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_host_alloc);
+
+static int mq_scsi_check_template(struct mq_scsi_host *shost)
+{
+	const struct mq_scsi_host_template *t = shost->hostt;
+
+	if (!t->queuecommand || !t->name || !t->module) {
+		pr_err("host template without queuecommand, name or module\n");
+		return -EINVAL;
+	}
+	if (!shost->can_queue || !shost->cmd_per_lun ||
+	    !t->sg_tablesize || t->sg_tablesize > MQ_SCSI_MAX_SG ||
+	    t->max_sectors < PAGE_SIZE >> SECTOR_SHIFT || !shost->max_id ||
+	    !shost->max_lun) {
+		pr_err("%s: invalid limits (can_queue %u cmd_per_lun %u sg_tablesize %u max_sectors %u)\n",
+		       t->name, shost->can_queue, shost->cmd_per_lun,
+		       t->sg_tablesize, t->max_sectors);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_add_host(struct mq_scsi_host *shost)
+{
+	const struct mq_scsi_host_template *t = shost->hostt;
+	struct mq_tag_set *set = &shost->tag_set;
+	int ret;
+
+	ret = mq_scsi_check_template(shost);
+	if (ret)
+		return ret;
+	memset(set, 0, sizeof(*set));
+	set->ops = &mq_scsi_mq_ops;
+	set->nr_hw_queues = shost->nr_hw_queues;
+	set->nr_maps = 1;
+	set->queue_depth = shost->can_queue;
+	set->cmd_size = mq_scsi_priv_offset(t) + t->cmd_size;
+	set->numa_node = NUMA_NO_NODE;
+	set->timeout = 30 * HZ;
+	set->driver_data = shost;
+	set->fops = &mq_sd_fops;
+	/* can_queue is per host, not per hardware queue */
+	if (shost->nr_hw_queues > 1)
+		set->flags |= MQ_F_TAG_HCTX_SHARED;
+	/* The LLD owns the disks: an open disk pins it (and so us). */
+	ret = __mq_alloc_tag_set(set, t->module);
+	if (ret)
+		return ret;
+	ret = device_add(&shost->dev);
+	if (ret) {
+		mq_free_tag_set(set);
+		return ret;
+	}
+	WRITE_ONCE(shost->state, MQ_SHOST_RUNNING);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_add_host);
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_scan_host(struct mq_scsi_host *shost)
+{
+	return mq_scsi_scan(shost);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_scan_host);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_remove_host(struct mq_scsi_host *shost)
+{
+	struct mq_scsi_device *sdev;
+
+	mutex_lock(&shost->scan_mutex);
+	if (shost->state != MQ_SHOST_RUNNING) {
+		mutex_unlock(&shost->scan_mutex);
+		return;
+	}
+	while ((sdev = list_first_entry_or_null(&shost->devices,
+						struct mq_scsi_device,
+						siblings)))
+		mq_scsi_remove_device(sdev);
+	WRITE_ONCE(shost->state, MQ_SHOST_REMOVING);
+	mutex_unlock(&shost->scan_mutex);
+	device_del(&shost->dev);
+	mq_free_tag_set(&shost->tag_set);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_remove_host);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_host_put(struct mq_scsi_host *shost)
+{
+	put_device(&shost->dev);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_host_put);
+
+static int __init mq_scsi_init(void)
+{
+	int ret;
+
+	ret = class_register(&mq_scsi_host_class);
+	if (ret)
+		return ret;
+	ret = class_register(&mq_scsi_dev_class);
+	if (ret)
+		goto err_host;
+	ret = mq_sd_init();
+	if (ret)
+		goto err_dev;
+	return 0;
+
+err_dev:
+	class_unregister(&mq_scsi_dev_class);
+err_host:
+	class_unregister(&mq_scsi_host_class);
+	return ret;
+}
+
+static void __exit mq_scsi_exit(void)
+{
+	mq_sd_exit();
+	class_unregister(&mq_scsi_dev_class);
+	class_unregister(&mq_scsi_host_class);
+}
+
+module_init(mq_scsi_init);
+module_exit(mq_scsi_exit);
+MODULE_DESCRIPTION("mq_scsi: scsi-mq initiator layer on mq_core");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mq_scsi - a scsi-mq style initiator layer on mq_core.
+ *
+ * This header is the whole contract between mq_scsi and its low-level
+ * drivers (LLDs).  An LLD fills a &struct mq_scsi_host_template, allocates
+ * a host with mq_scsi_host_alloc(), adds and scans it with
+ * mq_scsi_add_host() and mq_scsi_scan_host(), and completes every command
+ * handed to its @queuecommand with mq_scsi_done().  Removal is
+ * mq_scsi_remove_host() then mq_scsi_host_put().
+ *
+ * Every command carries its CDB, sense buffer and scatterlist inline; the
+ * LLD's own per-command data (@cmd_size bytes) follows it and is reached
+ * with mq_scsi_cmd_priv().  Nothing is allocated per I/O.
+ */
+#ifndef _MQ_SCSI_H
+#define _MQ_SCSI_H
+
+#include <linux/device.h>
+#include <linux/dma-direction.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/scatterlist.h>
+#include <linux/types.h>
+#include <scsi/scsi_proto.h>
+#include <scsi/scsi_status.h>
+
+#include "mq_core.h"
+
+/* Longest CDB carried (SCSI_MAX_VARLEN_CDB_SIZE is not supported). */
+#define MQ_SCSI_MAX_CDB		16
+/* Sense bytes kept per command (like SCSI_SENSE_BUFFERSIZE). */
+#define MQ_SCSI_SENSE_SIZE	96
+/* Upper bound of &mq_scsi_host_template.sg_tablesize (inline SGL). */
+#define MQ_SCSI_MAX_SG		128
+
+/**
+ * mq_scsi_host_byte - the host byte (``DID_*``) of a command result
+ * @result: &mq_scsi_cmnd.result
+ */
+#define mq_scsi_host_byte(result)	(((result) >> 16) & 0xff)
+
+/* Return values of the error handlers. */
+#define MQ_SCSI_EH_SUCCESS	0x2002
+#define MQ_SCSI_EH_FAILED	0x2003
+
+/* Busy returns of &mq_scsi_host_template.queuecommand. */
+#define MQ_SCSI_MLQUEUE_HOST_BUSY	0x1055
+#define MQ_SCSI_MLQUEUE_DEVICE_BUSY	0x1056
+
+struct mq_scsi_host;
+struct mq_scsi_device;
+
+/**
+ * struct mq_scsi_cmnd - one SCSI command, preallocated per tag
+ * @sdev: the logical unit it is addressed to
+ * @cmnd: the CDB
+ * @cmd_len: valid bytes of @cmnd (6..16)
+ * @sc_data_direction: %DMA_TO_DEVICE, %DMA_FROM_DEVICE or %DMA_NONE
+ * @sgl: data buffer; @sg_count entries, @transfer_len bytes in all
+ * @sg_count: entries of @sgl in use (0 without data)
+ * @transfer_len: bytes to transfer
+ * @result: set by the LLD before mq_scsi_done(): (host byte << 16) | SAM
+ *	status byte, i.e. ``DID_OK << 16 | SAM_STAT_GOOD`` on success
+ * @resid: set by the LLD: bytes of @transfer_len not transferred
+ * @sense_buffer: sense data, valid with %SAM_STAT_CHECK_CONDITION
+ * @hwq: hardware queue the command was issued on
+ * @tag: its tag (unique within @hwq, or host-wide with a shared tag space)
+ *
+ * The LLD owns the command from its @queuecommand until it calls
+ * mq_scsi_done(), or until an error handler returned
+ * %MQ_SCSI_EH_SUCCESS for it.  Fields below @tag are private to mq_scsi.
+ */
+struct mq_scsi_cmnd {
+	struct mq_scsi_device *sdev;
+	u8 cmnd[MQ_SCSI_MAX_CDB];
+	unsigned short cmd_len;
+	enum dma_data_direction sc_data_direction;
+	struct scatterlist *sgl;
+	unsigned int sg_count;
+	unsigned int transfer_len;
+	int result;
+	unsigned int resid;
+	u8 sense_buffer[MQ_SCSI_SENSE_SIZE];
+	u16 hwq;
+	int tag;
+
+	/* private: */
+	unsigned int flags;
+	unsigned int retries;
+	void *buf;
+	unsigned int buflen;
+};
+
+/**
+ * struct mq_scsi_host_template - what an LLD provides
+ * @module: the LLD module (THIS_MODULE); pinned while a disk is open
+ * @name: driver name, for logs and sysfs
+ * @queuecommand: issue @cmd.  Called with the command fully set up, in
+ *	process or softirq context (must not sleep).  Returns 0 when the LLD
+ *	owns the command (and will call mq_scsi_done() once, from any
+ *	context, possibly before returning), or %MQ_SCSI_MLQUEUE_HOST_BUSY /
+ *	%MQ_SCSI_MLQUEUE_DEVICE_BUSY to have it retried later.
+ * @commit_rqs: optional; a batch of commands queued on hardware queue
+ *	@hwq ended early: ring the doorbell
+ * @eh_abort_handler: a command timed out: abort it.  May sleep.  Return
+ *	%MQ_SCSI_EH_SUCCESS when the LLD no longer owns @cmd (it must not call
+ *	mq_scsi_done() for it any more), else %MQ_SCSI_EH_FAILED.
+ * @eh_device_reset_handler: abort failed: reset @cmd's logical unit.  On
+ *	success the LLD has given up @cmd and completed every other command
+ *	of that unit (with e.g. ``DID_RESET << 16``).  May sleep.
+ * @eh_host_reset_handler: reset the whole host; on success as above for
+ *	every command of the host.  May sleep.
+ * @can_queue: commands in flight per host (all hardware queues together)
+ * @cmd_per_lun: default queue depth of each logical unit
+ * @sg_tablesize: scatterlist entries per command (at most
+ *	%MQ_SCSI_MAX_SG)
+ * @max_sectors: largest transfer in 512-byte sectors
+ * @cmd_size: bytes of LLD private data per command, see
+ *	mq_scsi_cmd_priv()
+ * @nr_hw_queues: hardware submission queues (at least 1)
+ */
+struct mq_scsi_host_template {
+	struct module *module;
+	const char *name;
+	int (*queuecommand)(struct mq_scsi_host *shost,
+			    struct mq_scsi_cmnd *cmd);
+	void (*commit_rqs)(struct mq_scsi_host *shost, u16 hwq);
+	int (*eh_abort_handler)(struct mq_scsi_cmnd *cmd);
+	int (*eh_device_reset_handler)(struct mq_scsi_cmnd *cmd);
+	int (*eh_host_reset_handler)(struct mq_scsi_cmnd *cmd);
+	unsigned int can_queue;
+	unsigned int cmd_per_lun;
+	unsigned int sg_tablesize;
+	unsigned int max_sectors;
+	unsigned int cmd_size;
+	unsigned int nr_hw_queues;
+};
+
+/**
+ * enum mq_scsi_host_state - life cycle of a host
+ * @MQ_SHOST_CREATED: allocated, not added
+ * @MQ_SHOST_RUNNING: added, accepting commands
+ * @MQ_SHOST_REMOVING: mq_scsi_remove_host() is tearing it down
+ */
+enum mq_scsi_host_state {
+	MQ_SHOST_CREATED,
+	MQ_SHOST_RUNNING,
+	MQ_SHOST_REMOVING,
+};
+
+/**
+ * struct mq_scsi_host - one initiator port (HBA)
+ * @hostt: the LLD's template
+ * @host_no: unique host number
+ * @max_id: targets scanned are 0..@max_id-1 (set by the LLD before
+ *	mq_scsi_add_host(); default 8)
+ * @max_lun: logical units probed per target without REPORT LUNS are
+ *	0..@max_lun-1, and larger LUNs reported are ignored (default 8)
+ * @can_queue: from the template, may be lowered before mq_scsi_add_host()
+ * @cmd_per_lun: from the template
+ * @nr_hw_queues: from the template, may be changed before
+ *	mq_scsi_add_host()
+ * @dev: the host's device (``/sys/class/mq_scsi_host/mqhost<N>``)
+ * @hostdata: LLD private data (size given to mq_scsi_host_alloc())
+ *
+ * Everything between @dev and @hostdata is private to mq_scsi.
+ */
+struct mq_scsi_host {
+	const struct mq_scsi_host_template *hostt;
+	unsigned int host_no;
+	unsigned int max_id;
+	u64 max_lun;
+	unsigned int can_queue;
+	unsigned int cmd_per_lun;
+	unsigned int nr_hw_queues;
+	struct device dev;
+
+	/* private: */
+	enum mq_scsi_host_state state;
+	struct mq_tag_set tag_set;
+	struct mutex scan_mutex;	/* scanning, adding, removing LUNs */
+	struct list_head devices;	/* under scan_mutex */
+	/* public: */
+	unsigned long hostdata[] __aligned(sizeof(unsigned long));
+};
+
+/**
+ * enum mq_scsi_dev_state - life cycle of a logical unit
+ * @MQ_SDEV_CREATED: being probed
+ * @MQ_SDEV_RUNNING: accepting commands
+ * @MQ_SDEV_OFFLINE: error handling gave up; commands fail
+ * @MQ_SDEV_CANCEL: being removed; commands in flight still complete
+ * @MQ_SDEV_DEL: removed; commands fail
+ */
+enum mq_scsi_dev_state {
+	MQ_SDEV_CREATED,
+	MQ_SDEV_RUNNING,
+	MQ_SDEV_OFFLINE,
+	MQ_SDEV_CANCEL,
+	MQ_SDEV_DEL,
+};
+
+/**
+ * struct mq_scsi_device - one logical unit
+ * @host: its host
+ * @id: target number
+ * @lun: logical unit number
+ * @hostdata: for the LLD
+ *
+ * Everything below @hostdata is private to mq_scsi.
+ */
+struct mq_scsi_device {
+	struct mq_scsi_host *host;
+	unsigned int id;
+	u64 lun;
+	void *hostdata;
+
+	/* private: */
+	struct device dev;
+	struct list_head siblings;
+	struct mq_queue *q;
+	enum mq_scsi_dev_state state;
+	struct percpu_ref usage;	/* commands and ioctls; killed at removal */
+	struct completion usage_done;
+	atomic_t budget;		/* commands holding a queue slot */
+	unsigned int queue_depth;
+	int index;			/* disk name index, or -1 */
+	u8 type;
+	char vendor[9], model[17], rev[5];
+	u8 *vpd_pg80, *vpd_pg83;
+	u32 sector_size;
+	u32 phys_block_size;
+	u64 capacity;			/* in @sector_size blocks */
+	u32 max_xfer_blocks;		/* from VPD B0, 0: none */
+	bool use_16;			/* READ CAPACITY 16 worked */
+	bool wce, fua;
+	bool disk_added;
+};
+
+/**
+ * mq_scsi_cmd_priv - the LLD private data of a command
+ * @cmd: the command
+ *
+ * Return: &mq_scsi_host_template.cmd_size bytes, 16-byte aligned.
+ */
+void *mq_scsi_cmd_priv(struct mq_scsi_cmnd *cmd);
+
+/**
+ * mq_scsi_host_priv - the LLD private data of a host
+ * @shost: the host
+ *
+ * Return: the bytes asked for in mq_scsi_host_alloc().
+ */
+static inline void *mq_scsi_host_priv(struct mq_scsi_host *shost)
+{
+	return shost->hostdata;
+}
+
+/**
+ * mq_scsi_host_alloc - allocate a host for an LLD
+ * @t: the LLD's template (must stay valid while the host exists)
+ * @privsize: bytes of LLD data, see mq_scsi_host_priv()
+ *
+ * Context: process context.
+ * Return: the host (release with mq_scsi_host_put()) or NULL.
+ */
+struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
+					int privsize);
+
+/**
+ * mq_scsi_add_host - make a host live (no scan yet)
+ * @shost: from mq_scsi_host_alloc(), with @max_id, @max_lun, @can_queue
+ *	and @nr_hw_queues final
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (then just mq_scsi_host_put()).
+ */
+int mq_scsi_add_host(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_scan_host - find the host's logical units and add their disks
+ * @shost: an added host
+ *
+ * REPORT LUNS per target (sequential LUNs when it is not supported),
+ * INQUIRY with VPD pages, READ CAPACITY; direct-access LUNs become disks
+ * named ``mqsd<letters>``.  LUNs already known are kept.
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or a negative errno.
+ */
+int mq_scsi_scan_host(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_remove_host - remove every logical unit and stop the host
+ * @shost: an added host
+ *
+ * Disks go away with I/O possibly in flight: the LLD must keep
+ * completing commands (or let them time out) until this returns.
+ *
+ * Context: process context, sleeps.
+ */
+void mq_scsi_remove_host(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_host_put - drop the reference from mq_scsi_host_alloc()
+ * @shost: the host, removed or never added
+ *
+ * Context: process context.
+ */
+void mq_scsi_host_put(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_done - the LLD finished a command
+ * @cmd: a command the LLD owns, with @result (and @resid, sense) set
+ *
+ * Each command handed to &mq_scsi_host_template.queuecommand is completed
+ * exactly once, unless an error handler took it back.  A completion
+ * racing with the timeout handling is ignored if the handler wins.
+ *
+ * Context: any (hardirq, softirq, timer, process, inside queuecommand).
+ */
+void mq_scsi_done(struct mq_scsi_cmnd *cmd);
+
+/**
+ * mq_scsi_host_busy_iter - call @fn for every started command of a host
+ * @shost: the host
+ * @fn: called with each command; return false to stop
+ * @data: for @fn
+ *
+ * Used by reset handlers to find the commands they must complete.
+ *
+ * Context: process context.
+ */
+void mq_scsi_host_busy_iter(struct mq_scsi_host *shost,
+			    bool (*fn)(struct mq_scsi_cmnd *cmd, void *data),
+			    void *data);
+
+#endif /* _MQ_SCSI_H */

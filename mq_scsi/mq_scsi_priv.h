@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mq_scsi internals shared by its source files.  Not for LLDs.
+ */
+#ifndef _MQ_SCSI_PRIV_H
+#define _MQ_SCSI_PRIV_H
+
+#include "mq_scsi.h"
+
+/* &mq_scsi_cmnd.flags */
+#define MQ_SCMD_PREPARED	BIT(0)	/* CDB and data set up */
+#define MQ_SCMD_PASSTHROUGH	BIT(1)	/* internal or SG_IO: no retries */
+#define MQ_SCMD_FLUSHING	BIT(2)	/* preflush phase of a write */
+#define MQ_SCMD_FLUSH_DONE	BIT(3)	/* preflush done, data phase next */
+
+/* Retries of a block I/O command (UA, NOT READY, BUSY, timeouts...). */
+#define MQ_SCSI_MAX_RETRIES	5
+/* Timeout of internal commands. */
+#define MQ_SCSI_INTERNAL_TIMEOUT	(30 * HZ)
+/* Backoff before retrying a NOT READY command, in ms. */
+#define MQ_SCSI_NOT_READY_DELAY_MS	100
+#define MQ_SCSI_BUSY_DELAY_MS	10
+
+/* Largest SG_IO data transfer (bounce buffer). */
+#define MQ_SCSI_SG_IO_MAX	(1024 * 1024)
+
+/* The command payload: the command, then its SGL, then the LLD's data. */
+static inline struct mq_scsi_cmnd *mq_scsi_rq_cmd(struct mq_request *rq)
+{
+	return mq_rq_to_pdu(rq);
+}
+
+static inline struct mq_request *mq_scsi_cmd_rq(struct mq_scsi_cmnd *cmd)
+{
+	return mq_rq_from_pdu(cmd);
+}
+
+static inline struct mq_scsi_host *mq_scsi_set_host(struct mq_tag_set *set)
+{
+	return set->driver_data;
+}
+
+/* Sense data, decoded from fixed or descriptor format. */
+struct mq_scsi_sense {
+	u8 key, asc, ascq;
+};
+
+extern struct class mq_scsi_host_class;
+extern struct class mq_scsi_dev_class;
+extern const struct block_device_operations mq_sd_fops;
+extern const struct attribute_group *mq_scsi_host_groups[];
+extern const struct attribute_group *mq_scsi_dev_groups[];
+
+/* host.c */
+void mq_scsi_finish(struct mq_request *rq, blk_status_t status);
+bool mq_scsi_device_get(struct mq_scsi_device *sdev);
+void mq_scsi_device_put(struct mq_scsi_device *sdev);
+
+/* scan.c */
+int mq_scsi_execute(struct mq_scsi_device *sdev, const u8 *cdb,
+		    unsigned int cdb_len, enum dma_data_direction dir,
+		    void *buf, unsigned int len, u8 *sense,
+		    unsigned int timeout, unsigned int *resid);
+int mq_scsi_scan(struct mq_scsi_host *shost);
+void mq_scsi_remove_device(struct mq_scsi_device *sdev);
+
+/* sd.c */
+blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq);
+int mq_sd_add_disk(struct mq_scsi_device *sdev);
+void mq_sd_remove_disk(struct mq_scsi_device *sdev);
+int mq_sd_init(void);
+void mq_sd_exit(void);
+
+/* error.c */
+bool mq_scsi_decode_sense(const u8 *sb, unsigned int len,
+			  struct mq_scsi_sense *s);
+void mq_scsi_complete_io(struct mq_request *rq);
+enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq);
+
+/* sg_io.c */
+int mq_scsi_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
+		  unsigned long arg);
+
+#endif /* _MQ_SCSI_PRIV_H */

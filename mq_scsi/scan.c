@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Internal commands and scanning: REPORT LUNS (or sequential LUNs),
+ * INQUIRY with VPD pages, READ CAPACITY and the caching mode page, then a
+ * disk per direct-access logical unit.  Removal of a logical unit.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <asm/unaligned.h>
+
+#include "mq_scsi_priv.h"
+
+#define MQ_SCAN_INQ_LEN		96
+#define MQ_SCAN_VPD_LEN		252
+#define MQ_SCAN_RLUN_MAX	512	/* LUNs taken from one REPORT LUNS */
+#define MQ_SCAN_RETRIES		3
+
+/**
+ * mq_scsi_execute - issue an internal command and wait for it
+ * @sdev: the logical unit
+ * @cdb: the CDB
+ * @cdb_len: its length (6..16)
+ * @dir: data direction
+ * @buf: kmalloc()ed data buffer, or NULL
+ * @len: its length
+ * @sense: %MQ_SCSI_SENSE_SIZE bytes for the sense data, or NULL
+ * @timeout: in jiffies
+ * @resid: set to the residual count, or NULL
+ *
+ * Return: the command's result (host byte << 16 | status), or a negative
+ * errno if it could not be issued or the request failed.
+ */
+int mq_scsi_execute(struct mq_scsi_device *sdev, const u8 *cdb,
+		    unsigned int cdb_len, enum dma_data_direction dir,
+		    void *buf, unsigned int len, u8 *sense,
+		    unsigned int timeout, unsigned int *resid)
+{
+	struct mq_scsi_cmnd *cmd;
+	struct mq_request *rq;
+	blk_status_t sts;
+	int ret;
+
+	if (cdb_len < 6 || cdb_len > MQ_SCSI_MAX_CDB || (len && !buf))
+		return -EINVAL;
+	rq = mq_alloc_request(sdev->q, dir == DMA_TO_DEVICE ?
+			      REQ_OP_DRV_OUT : REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq))
+		return PTR_ERR(rq);
+	cmd = mq_scsi_rq_cmd(rq);
+	cmd->sdev = sdev;
+	memset(cmd->cmnd, 0, sizeof(cmd->cmnd));
+	memcpy(cmd->cmnd, cdb, cdb_len);
+	cmd->cmd_len = cdb_len;
+	cmd->sc_data_direction = len ? dir : DMA_NONE;
+	cmd->buf = buf;
+	cmd->buflen = len;
+	cmd->flags = MQ_SCMD_PASSTHROUGH;
+	rq->timeout = timeout;
+
+	sts = mq_execute_rq(rq);
+	if (sts) {
+		ret = blk_status_to_errno(sts);
+	} else {
+		ret = cmd->result;
+		if (sense)
+			memcpy(sense, cmd->sense_buffer, MQ_SCSI_SENSE_SIZE);
+		if (resid)
+			*resid = min(cmd->resid, len);
+	}
+	cmd->flags = 0;
+	cmd->buf = NULL;
+	mq_free_request(rq);
+	return ret;
+}
+
+/*
+ * An internal command with a few retries for unit attentions, a LUN
+ * becoming ready, busy or reset.  Returns 0 on GOOD status, the result
+ * otherwise (or a negative errno).
+ */
+static int mq_scsi_exec_retry(struct mq_scsi_device *sdev, const u8 *cdb,
+			      unsigned int cdb_len, void *buf,
+			      unsigned int len, struct mq_scsi_sense *sshdr)
+{
+	u8 *sense;
+	int i, ret = -EIO;
+
+	sense = kzalloc(MQ_SCSI_SENSE_SIZE, GFP_KERNEL);
+	if (!sense)
+		return -ENOMEM;
+	for (i = 0; i < MQ_SCAN_RETRIES; i++) {
+		struct mq_scsi_sense s = { 0 };
+
+		ret = mq_scsi_execute(sdev, cdb, cdb_len, DMA_FROM_DEVICE, buf,
+				      len, sense, MQ_SCSI_INTERNAL_TIMEOUT,
+				      NULL);
+		if (ret <= 0)
+			break;
+		if (mq_scsi_host_byte(ret) == DID_RESET || mq_scsi_host_byte(ret) == DID_BUS_BUSY ||
+		    mq_scsi_host_byte(ret) == DID_SOFT_ERROR)
+			continue;
+		if (mq_scsi_host_byte(ret) != DID_OK)
+			break;
+		if ((ret & 0xff) == SAM_STAT_BUSY ||
+		    (ret & 0xff) == SAM_STAT_TASK_SET_FULL) {
+			msleep(MQ_SCSI_BUSY_DELAY_MS);
+			continue;
+		}
+		if ((ret & 0xff) != SAM_STAT_CHECK_CONDITION ||
+		    !mq_scsi_decode_sense(sense, MQ_SCSI_SENSE_SIZE, &s))
+			break;
+		if (sshdr)
+			*sshdr = s;
+		if (s.key == UNIT_ATTENTION)
+			continue;
+		if (s.key == NOT_READY && s.asc == 0x04 && s.ascq == 0x01) {
+			msleep(MQ_SCSI_NOT_READY_DELAY_MS);
+			continue;
+		}
+		break;
+	}
+	kfree(sense);
+	return ret;
+}
+
+static int mq_scsi_inquiry(struct mq_scsi_device *sdev, u8 page, u8 *buf,
+			   unsigned int len)
+{
+	u8 cdb[6] = { INQUIRY, page ? 1 : 0, page, len >> 8, len & 0xff, 0 };
+
+	memset(buf, 0, len);
+	return mq_scsi_exec_retry(sdev, cdb, sizeof(cdb), buf, len, NULL);
+}
+
+/* A VPD page, kmalloc()ed, or NULL. */
+static u8 *mq_scsi_get_vpd(struct mq_scsi_device *sdev, const u8 *pg0,
+			   u8 page)
+{
+	unsigned int i, n = get_unaligned_be16(&pg0[2]);
+	u8 *buf;
+
+	for (i = 0; i < n && i + 4 < MQ_SCAN_VPD_LEN; i++)
+		if (pg0[4 + i] == page)
+			break;
+	if (i == n || i + 4 >= MQ_SCAN_VPD_LEN)
+		return NULL;
+	buf = kmalloc(MQ_SCAN_VPD_LEN, GFP_KERNEL);
+	if (!buf)
+		return NULL;
+	if (mq_scsi_inquiry(sdev, page, buf, MQ_SCAN_VPD_LEN) || buf[1] != page) {
+		kfree(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void mq_scsi_read_vpd(struct mq_scsi_device *sdev)
+{
+	u8 *pg0, *b0;
+
+	pg0 = kmalloc(MQ_SCAN_VPD_LEN, GFP_KERNEL);
+	if (!pg0)
+		return;
+	if (mq_scsi_inquiry(sdev, 0, pg0, MQ_SCAN_VPD_LEN) || pg0[1] != 0)
+		goto out;
+	sdev->vpd_pg80 = mq_scsi_get_vpd(sdev, pg0, 0x80);
+	sdev->vpd_pg83 = mq_scsi_get_vpd(sdev, pg0, 0x83);
+	b0 = mq_scsi_get_vpd(sdev, pg0, 0xb0);
+	if (b0) {
+		if (get_unaligned_be16(&b0[2]) >= 12)
+			sdev->max_xfer_blocks = get_unaligned_be32(&b0[8]);
+		kfree(b0);
+	}
+out:
+	kfree(pg0);
+}
+
+static int mq_scsi_read_capacity(struct mq_scsi_device *sdev)
+{
+	u8 cdb16[16] = { SERVICE_ACTION_IN_16, SAI_READ_CAPACITY_16 };
+	u8 cdb10[10] = { READ_CAPACITY };
+	u8 *buf;
+	int ret;
+
+	buf = kzalloc(32, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	put_unaligned_be32(32, &cdb16[10]);
+	ret = mq_scsi_exec_retry(sdev, cdb16, sizeof(cdb16), buf, 32, NULL);
+	if (!ret) {
+		sdev->capacity = get_unaligned_be64(&buf[0]) + 1;
+		sdev->sector_size = get_unaligned_be32(&buf[8]);
+		sdev->phys_block_size = sdev->sector_size << (buf[13] & 0xf);
+		sdev->use_16 = true;
+	} else {
+		memset(buf, 0, 32);
+		ret = mq_scsi_exec_retry(sdev, cdb10, sizeof(cdb10), buf, 8,
+					 NULL);
+		if (ret)
+			goto out;
+		sdev->capacity = (u64)get_unaligned_be32(&buf[0]) + 1;
+		sdev->sector_size = get_unaligned_be32(&buf[4]);
+		sdev->phys_block_size = sdev->sector_size;
+	}
+	if (sdev->sector_size < 512 || sdev->sector_size > 4096 ||
+	    !is_power_of_2(sdev->sector_size)) {
+		dev_err(&sdev->dev, "unsupported sector size %u\n",
+			sdev->sector_size);
+		ret = -EINVAL;
+	}
+	if (sdev->phys_block_size > PAGE_SIZE ||
+	    sdev->phys_block_size < sdev->sector_size)
+		sdev->phys_block_size = sdev->sector_size;
+out:
+	kfree(buf);
+	return ret ? -EIO : 0;
+}
+
+/* Write cache and FUA support from the caching mode page. */
+static void mq_scsi_read_cache(struct mq_scsi_device *sdev)
+{
+	u8 cdb[6] = { MODE_SENSE, 0x08, 0x08, 0, 64, 0 };
+	unsigned int off;
+	u8 *buf;
+
+	buf = kzalloc(64, GFP_KERNEL);
+	if (!buf)
+		return;
+	if (mq_scsi_exec_retry(sdev, cdb, sizeof(cdb), buf, 64, NULL))
+		goto out;
+	off = 4 + buf[3];
+	if (off + 3 > 64 || (buf[off] & 0x3f) != 0x08)
+		goto out;
+	sdev->wce = buf[off + 2] & 0x04;
+	sdev->fua = buf[2] & 0x10;
+out:
+	kfree(buf);
+}
+
+static void mq_scsi_dev_release(struct device *dev)
+{
+	struct mq_scsi_device *sdev = container_of(dev, struct mq_scsi_device,
+						   dev);
+
+	percpu_ref_exit(&sdev->usage);
+	kfree(sdev->vpd_pg80);
+	kfree(sdev->vpd_pg83);
+	kfree(sdev);
+}
+
+static void mq_scsi_usage_release(struct percpu_ref *ref)
+{
+	struct mq_scsi_device *sdev = container_of(ref, struct mq_scsi_device,
+						   usage);
+
+	complete(&sdev->usage_done);
+}
+
+static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
+						 unsigned int id, u64 lun)
+{
+	struct mq_scsi_device *sdev;
+	struct mq_queue *q;
+
+	sdev = kzalloc(sizeof(*sdev), GFP_KERNEL);
+	if (!sdev)
+		return NULL;
+	sdev->host = shost;
+	sdev->id = id;
+	sdev->lun = lun;
+	sdev->index = -1;
+	sdev->queue_depth = shost->cmd_per_lun;
+	sdev->state = MQ_SDEV_CREATED;
+	INIT_LIST_HEAD(&sdev->siblings);
+	init_completion(&sdev->usage_done);
+	device_initialize(&sdev->dev);
+	sdev->dev.class = &mq_scsi_dev_class;
+	sdev->dev.parent = &shost->dev;
+	sdev->dev.release = mq_scsi_dev_release;
+	dev_set_name(&sdev->dev, "%u:0:%u:%llu", shost->host_no, id, lun);
+	if (percpu_ref_init(&sdev->usage, mq_scsi_usage_release, 0,
+			    GFP_KERNEL)) {
+		put_device(&sdev->dev);
+		return NULL;
+	}
+	q = mq_alloc_queue(&shost->tag_set, sdev);
+	if (IS_ERR(q)) {
+		put_device(&sdev->dev);
+		return NULL;
+	}
+	sdev->q = q;
+	return sdev;
+}
+
+/* A logical unit that never became visible. */
+static void mq_scsi_free_sdev(struct mq_scsi_device *sdev)
+{
+	mq_free_queue(sdev->q);
+	put_device(&sdev->dev);
+}
+
+static struct mq_scsi_device *mq_scsi_find_sdev(struct mq_scsi_host *shost,
+						unsigned int id, u64 lun)
+{
+	struct mq_scsi_device *sdev;
+
+	list_for_each_entry(sdev, &shost->devices, siblings)
+		if (sdev->id == id && sdev->lun == lun)
+			return sdev;
+	return NULL;
+}
+
+/*
+ * Probe one LUN.  Returns 1 if a logical unit is there (added when it is
+ * a disk), 0 if not, a negative errno on failure.  @pq_out gets the
+ * peripheral qualifier (for LUN 0: is there a target at all).
+ */
+static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
+			     u64 lun, int *pq_out)
+{
+	struct mq_scsi_device *sdev;
+	u8 *inq;
+	int ret;
+
+	*pq_out = 3;
+	if (mq_scsi_find_sdev(shost, id, lun)) {
+		*pq_out = 0;
+		return 1;
+	}
+	sdev = mq_scsi_alloc_sdev(shost, id, lun);
+	if (!sdev)
+		return -ENOMEM;
+	inq = kmalloc(MQ_SCAN_INQ_LEN, GFP_KERNEL);
+	if (!inq) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = mq_scsi_inquiry(sdev, 0, inq, MQ_SCAN_INQ_LEN);
+	if (ret) {
+		ret = 0;
+		goto err;
+	}
+	*pq_out = inq[0] >> 5;
+	if (*pq_out != 0) {
+		ret = 0;
+		goto err;
+	}
+	sdev->type = inq[0] & 0x1f;
+	memcpy(sdev->vendor, &inq[8], 8);
+	memcpy(sdev->model, &inq[16], 16);
+	memcpy(sdev->rev, &inq[32], 4);
+	kfree(inq);
+	inq = NULL;
+	ret = 1;
+	if (sdev->type != TYPE_DISK) {
+		dev_info(&shost->dev, "%u:%llu: type 0x%x ignored (not a disk)\n",
+			 id, lun, sdev->type);
+		goto err;
+	}
+	mq_scsi_read_vpd(sdev);
+	if (mq_scsi_read_capacity(sdev)) {
+		dev_warn(&shost->dev, "%u:%llu: no capacity, not added\n",
+			 id, lun);
+		goto err;
+	}
+	mq_scsi_read_cache(sdev);
+	ret = device_add(&sdev->dev);
+	if (ret)
+		goto err;
+	WRITE_ONCE(sdev->state, MQ_SDEV_RUNNING);
+	ret = mq_sd_add_disk(sdev);
+	if (ret) {
+		WRITE_ONCE(sdev->state, MQ_SDEV_DEL);
+		device_del(&sdev->dev);
+		goto err;
+	}
+	list_add_tail(&sdev->siblings, &shost->devices);
+	return 1;
+
+err:
+	kfree(inq);
+	mq_scsi_free_sdev(sdev);
+	return ret;
+}
+
+static u64 mq_scsi_lun_to_int(const u8 *l)
+{
+	u64 lun = 0;
+	int i;
+
+	for (i = 0; i < 8; i += 2)
+		lun |= (u64)((l[i] << 8) | l[i + 1]) << (i * 8);
+	return lun;
+}
+
+/* REPORT LUNS through a temporary LUN 0; fills @luns, returns count. */
+static int mq_scsi_report_luns(struct mq_scsi_host *shost, unsigned int id,
+			       u64 *luns, unsigned int max)
+{
+	unsigned int len = 8 + MQ_SCAN_RLUN_MAX * 8, n, i;
+	u8 cdb[12] = { REPORT_LUNS };
+	struct mq_scsi_device *sdev, *tmp = NULL;
+	u8 *buf;
+	int ret;
+
+	sdev = mq_scsi_find_sdev(shost, id, 0);
+	if (!sdev) {
+		tmp = mq_scsi_alloc_sdev(shost, id, 0);
+		if (!tmp)
+			return -ENOMEM;
+		sdev = tmp;
+	}
+	buf = kzalloc(len, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	put_unaligned_be32(len, &cdb[6]);
+	ret = mq_scsi_exec_retry(sdev, cdb, sizeof(cdb), buf, len, NULL);
+	if (ret) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	n = min(get_unaligned_be32(&buf[0]) / 8, min(max, MQ_SCAN_RLUN_MAX));
+	for (i = 0; i < n; i++)
+		luns[i] = mq_scsi_lun_to_int(&buf[8 + 8 * i]);
+	ret = n;
+out:
+	kfree(buf);
+	if (tmp)
+		mq_scsi_free_sdev(tmp);
+	return ret;
+}
+
+static void mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int id)
+{
+	int ret, pq, n, i;
+	u64 *luns, lun;
+
+	ret = mq_scsi_probe_lun(shost, id, 0, &pq);
+	if (ret < 0 || pq == 3)
+		return;
+	luns = kcalloc(MQ_SCAN_RLUN_MAX, sizeof(*luns), GFP_KERNEL);
+	if (!luns)
+		return;
+	n = mq_scsi_report_luns(shost, id, luns, MQ_SCAN_RLUN_MAX);
+	if (n >= 0) {
+		for (i = 0; i < n; i++) {
+			if (!luns[i] || luns[i] >= shost->max_lun)
+				continue;
+			mq_scsi_probe_lun(shost, id, luns[i], &pq);
+		}
+	} else {
+		/* No REPORT LUNS: probe 1.. until one is missing. */
+		for (lun = 1; lun < shost->max_lun; lun++)
+			if (mq_scsi_probe_lun(shost, id, lun, &pq) <= 0)
+				break;
+	}
+	kfree(luns);
+}
+
+int mq_scsi_scan(struct mq_scsi_host *shost)
+{
+	unsigned int id;
+
+	mutex_lock(&shost->scan_mutex);
+	if (shost->state != MQ_SHOST_RUNNING) {
+		mutex_unlock(&shost->scan_mutex);
+		return -ENODEV;
+	}
+	for (id = 0; id < shost->max_id; id++)
+		mq_scsi_scan_target(shost, id);
+	mutex_unlock(&shost->scan_mutex);
+	return 0;
+}
+
+/*
+ * Remove a logical unit with I/O possibly in flight.  Called with the
+ * host's scan_mutex held.  New ioctls are refused first and those running
+ * are waited for; then the disk goes (in-flight I/O still completes,
+ * later I/O fails) and the queue is freed.
+ */
+void mq_scsi_remove_device(struct mq_scsi_device *sdev)
+{
+	lockdep_assert_held(&sdev->host->scan_mutex);
+	list_del_init(&sdev->siblings);
+	WRITE_ONCE(sdev->state, MQ_SDEV_CANCEL);
+	percpu_ref_kill(&sdev->usage);
+	wait_for_completion(&sdev->usage_done);
+	mq_sd_remove_disk(sdev);
+	WRITE_ONCE(sdev->state, MQ_SDEV_DEL);
+	mq_free_queue(sdev->q);
+	device_del(&sdev->dev);
+	put_device(&sdev->dev);
+}

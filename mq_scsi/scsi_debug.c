@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_scsi_debug - a RAM-backed SCSI target for mq_scsi, in the spirit of
+ * scsi_debug (same parameter names for what it implements).
+ *
+ * One host with @num_tgts targets of @max_luns logical units each; every
+ * logical unit has its own @dev_size_mb of RAM.  Data is moved when the
+ * command arrives; the completion comes after @delay jiffies or @ndelay
+ * nanoseconds (an hrtimer), or inline when both are 0.  With @every_nth
+ * and opts bit 0x4, every nth READ/WRITE is swallowed (a timeout) and the
+ * abort handler gives it back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/unaligned.h>
+
+#include "mq_scsi.h"
+
+#define SDEBUG_MAX_TGTS		16
+#define SDEBUG_MAX_LUNS		32
+#define SDEBUG_MAX_SIZE_MB	(64 * 1024)
+#define SDEBUG_RESP_LEN		512
+#define SDEBUG_SG_TABLESIZE	128
+#define SDEBUG_MAX_SECTORS	2048
+#define SDEBUG_OPT_TIMEOUT	0x4
+#define SDEBUG_VENDOR		"Linux   "
+#define SDEBUG_PRODUCT		"mq_scsi_debug   "
+#define SDEBUG_REV		"0191"
+
+static int sdebug_dev_size_mb = 8;
+static int sdebug_num_tgts = 1;
+static int sdebug_max_luns = 1;
+static int sdebug_sector_size = 512;
+static int sdebug_submit_queues = 1;
+static int sdebug_max_queue = 192;
+static int sdebug_delay = 1;
+static int sdebug_ndelay;
+static int sdebug_every_nth;
+static int sdebug_opts;
+static int sdebug_abort_fails;
+
+struct sdebug_int_param {
+	int *val;
+	int min, max;
+};
+
+static int sdebug_set_int(const char *val, const struct kernel_param *kp)
+{
+	const struct sdebug_int_param *p = kp->arg;
+	int n;
+
+	if (kstrtoint(val, 0, &n) || n < p->min || n > p->max) {
+		pr_err("invalid value '%.*s' for %s: expected %d..%d\n",
+		       (int)strcspn(val, "\n"), val, kp->name, p->min, p->max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*p->val, n);
+	return 0;
+}
+
+static int sdebug_get_int(char *buf, const struct kernel_param *kp)
+{
+	const struct sdebug_int_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(*p->val));
+}
+
+static const struct kernel_param_ops sdebug_int_ops = {
+	.set = sdebug_set_int,
+	.get = sdebug_get_int,
+};
+
+static struct sdebug_int_param sdebug_p_dev_size_mb = {
+	&sdebug_dev_size_mb, 1, SDEBUG_MAX_SIZE_MB };
+module_param_cb(dev_size_mb, &sdebug_int_ops, &sdebug_p_dev_size_mb, 0444);
+MODULE_PARM_DESC(dev_size_mb, "size of each logical unit in MiB (default 8)");
+
+static struct sdebug_int_param sdebug_p_num_tgts = {
+	&sdebug_num_tgts, 1, SDEBUG_MAX_TGTS };
+module_param_cb(num_tgts, &sdebug_int_ops, &sdebug_p_num_tgts, 0444);
+MODULE_PARM_DESC(num_tgts, "targets (default 1, max 16)");
+
+static struct sdebug_int_param sdebug_p_max_luns = {
+	&sdebug_max_luns, 1, SDEBUG_MAX_LUNS };
+module_param_cb(max_luns, &sdebug_int_ops, &sdebug_p_max_luns, 0444);
+MODULE_PARM_DESC(max_luns, "logical units per target (default 1, max 32)");
+
+static struct sdebug_int_param sdebug_p_submit_queues = {
+	&sdebug_submit_queues, 1, 256 };
+module_param_cb(submit_queues, &sdebug_int_ops, &sdebug_p_submit_queues,
+		0444);
+MODULE_PARM_DESC(submit_queues, "hardware queues, at most the CPUs (default 1)");
+
+static struct sdebug_int_param sdebug_p_max_queue = {
+	&sdebug_max_queue, 1, 4096 };
+module_param_cb(max_queue, &sdebug_int_ops, &sdebug_p_max_queue, 0444);
+MODULE_PARM_DESC(max_queue, "commands in flight per host (default 192)");
+
+static struct sdebug_int_param sdebug_p_delay = {
+	&sdebug_delay, 0, 10 * HZ };
+module_param_cb(delay, &sdebug_int_ops, &sdebug_p_delay, 0444);
+MODULE_PARM_DESC(delay, "completion delay in jiffies (default 1; 0 and ndelay 0: inline)");
+
+static struct sdebug_int_param sdebug_p_ndelay = {
+	&sdebug_ndelay, 0, 1000000000 };
+module_param_cb(ndelay, &sdebug_int_ops, &sdebug_p_ndelay, 0444);
+MODULE_PARM_DESC(ndelay, "completion delay in ns, overrides delay (default 0)");
+
+static struct sdebug_int_param sdebug_p_every_nth = {
+	&sdebug_every_nth, 0, INT_MAX };
+module_param_cb(every_nth, &sdebug_int_ops, &sdebug_p_every_nth, 0644);
+MODULE_PARM_DESC(every_nth, "with opts 0x4: swallow every nth READ/WRITE (0: off)");
+
+static struct sdebug_int_param sdebug_p_opts = {
+	&sdebug_opts, 0, SDEBUG_OPT_TIMEOUT };
+module_param_cb(opts, &sdebug_int_ops, &sdebug_p_opts, 0644);
+MODULE_PARM_DESC(opts, "0x4: every_nth READ/WRITE commands time out (default 0)");
+
+static struct sdebug_int_param sdebug_p_abort_fails = {
+	&sdebug_abort_fails, 0, 1 };
+module_param_cb(abort_fails, &sdebug_int_ops, &sdebug_p_abort_fails, 0644);
+MODULE_PARM_DESC(abort_fails, "1: the abort handler fails, so timeouts escalate to a device reset (mq_scsi_debug only)");
+
+static int sdebug_set_sector_size(const char *val,
+				  const struct kernel_param *kp)
+{
+	int n;
+
+	if (kstrtoint(val, 0, &n) || (n != 512 && n != 4096)) {
+		pr_err("invalid value '%.*s' for sector_size: expected 512 or 4096\n",
+		       (int)strcspn(val, "\n"), val);
+		return -EINVAL;
+	}
+	sdebug_sector_size = n;
+	return 0;
+}
+
+static const struct kernel_param_ops sdebug_sector_size_ops = {
+	.set = sdebug_set_sector_size,
+	.get = param_get_int,
+};
+module_param_cb(sector_size, &sdebug_sector_size_ops, &sdebug_sector_size,
+		0444);
+MODULE_PARM_DESC(sector_size, "logical block size: 512 or 4096 (default 512)");
+
+enum {
+	SDEBUG_CMD_IDLE,	/* completed, or not ours */
+	SDEBUG_CMD_TIMER,	/* completion timer armed */
+	SDEBUG_CMD_SWALLOWED,	/* injected timeout: never completed */
+};
+
+/* Per-command private data (mq_scsi_cmd_priv()). */
+struct sdebug_cmd {
+	struct hrtimer timer;
+	struct mq_scsi_cmnd *cmd;
+	atomic_t state;
+	bool timer_ready;
+	u8 resp[SDEBUG_RESP_LEN];
+};
+
+struct sdebug_lu {
+	u8 *store;
+	bool ua_pending;	/* power on / reset unit attention */
+	bool stopped;
+};
+
+struct sdebug_host {
+	u64 capacity;		/* in logical blocks */
+	struct sdebug_lu *lus;	/* num_tgts * max_luns */
+};
+
+static struct mq_scsi_host *sdebug_shost;
+static atomic_t sdebug_cmnd_count = ATOMIC_INIT(0);
+static atomic_t sdebug_timeouts = ATOMIC_INIT(0);
+
+static struct sdebug_lu *sdebug_lu(struct mq_scsi_device *sdev)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(sdev->host);
+
+	if (sdev->id >= sdebug_num_tgts || sdev->lun >= sdebug_max_luns)
+		return NULL;
+	return &h->lus[sdev->id * sdebug_max_luns + sdev->lun];
+}
+
+static void sdebug_sense(struct mq_scsi_cmnd *cmd, u8 key, u8 asc, u8 ascq)
+{
+	u8 *sb = cmd->sense_buffer;
+
+	memset(sb, 0, 18);
+	sb[0] = 0x70;
+	sb[2] = key;
+	sb[7] = 10;
+	sb[12] = asc;
+	sb[13] = ascq;
+	cmd->result = SAM_STAT_CHECK_CONDITION;
+}
+
+static void sdebug_invalid_field(struct mq_scsi_cmnd *cmd)
+{
+	sdebug_sense(cmd, ILLEGAL_REQUEST, 0x24, 0);
+}
+
+/* Copy a response to the data-in buffer, at most @alloc bytes. */
+static void sdebug_resp(struct mq_scsi_cmnd *cmd, const u8 *buf,
+			unsigned int len, unsigned int alloc)
+{
+	unsigned int n = min3(len, alloc, cmd->transfer_len);
+
+	if (n && cmd->sc_data_direction == DMA_FROM_DEVICE)
+		n = sg_copy_from_buffer(cmd->sgl, cmd->sg_count, buf, n);
+	else
+		n = 0;
+	cmd->resid = cmd->transfer_len - n;
+}
+
+static void sdebug_inquiry(struct mq_scsi_cmnd *cmd, u8 *r, bool present)
+{
+	const u8 *cdb = cmd->cmnd;
+	unsigned int alloc = get_unaligned_be16(&cdb[3]), n;
+	struct mq_scsi_device *sdev = cmd->sdev;
+
+	memset(r, 0, SDEBUG_RESP_LEN);
+	if (!(cdb[1] & 1)) {
+		if (cdb[2])
+			return sdebug_invalid_field(cmd);
+		r[0] = present ? TYPE_DISK : 0x7f;	/* PQ 3: no LU */
+		r[2] = 0x06;				/* SPC-4 */
+		r[3] = 0x02;
+		r[4] = 96 - 5;
+		r[7] = 0x02;				/* CmdQue */
+		memcpy(&r[8], SDEBUG_VENDOR, 8);
+		memcpy(&r[16], SDEBUG_PRODUCT, 16);
+		memcpy(&r[32], SDEBUG_REV, 4);
+		return sdebug_resp(cmd, r, 96, alloc);
+	}
+	if (!present)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x25, 0);
+	r[1] = cdb[2];
+	switch (cdb[2]) {
+	case 0x00:
+		r[3] = 4;
+		r[4] = 0x00;
+		r[5] = 0x80;
+		r[6] = 0x83;
+		r[7] = 0xb0;
+		n = 8;
+		break;
+	case 0x80:
+		n = snprintf(&r[4], 20, "MQSD%04u%04llu", sdev->id, sdev->lun);
+		r[3] = n;
+		n += 4;
+		break;
+	case 0x83:
+		/* one T10 vendor ID designator, ASCII */
+		r[4] = 0x02;
+		r[5] = 0x01;
+		memcpy(&r[8], SDEBUG_VENDOR, 8);
+		n = snprintf(&r[16], 40, "mq_scsi_debug_%u_%u_%llu",
+			     sdev->host->host_no, sdev->id, sdev->lun);
+		r[7] = 8 + n;
+		r[3] = 4 + r[7];
+		n = 4 + r[3];
+		break;
+	case 0xb0:
+		r[3] = 0x3c;
+		put_unaligned_be32(SDEBUG_MAX_SECTORS * 512 / sdebug_sector_size,
+				   &r[8]);
+		put_unaligned_be32(64 * 1024 / sdebug_sector_size, &r[12]);
+		n = 0x40;
+		break;
+	default:
+		return sdebug_invalid_field(cmd);
+	}
+	sdebug_resp(cmd, r, n, alloc);
+}
+
+static void sdebug_report_luns(struct mq_scsi_cmnd *cmd, u8 *r)
+{
+	unsigned int alloc = get_unaligned_be32(&cmd->cmnd[6]), i;
+
+	if (cmd->cmnd[2] > 2 || alloc < 16)
+		return sdebug_invalid_field(cmd);
+	memset(r, 0, SDEBUG_RESP_LEN);
+	put_unaligned_be32(sdebug_max_luns * 8, &r[0]);
+	for (i = 0; i < sdebug_max_luns; i++)
+		r[8 + 8 * i + 1] = i;		/* peripheral addressing */
+	sdebug_resp(cmd, r, 8 + 8 * sdebug_max_luns, alloc);
+}
+
+static void sdebug_read_capacity(struct mq_scsi_cmnd *cmd, u8 *r, bool sixteen)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
+	u64 last = h->capacity - 1;
+
+	memset(r, 0, 32);
+	if (sixteen) {
+		if ((cmd->cmnd[1] & 0x1f) != SAI_READ_CAPACITY_16)
+			return sdebug_invalid_field(cmd);
+		put_unaligned_be64(last, &r[0]);
+		put_unaligned_be32(sdebug_sector_size, &r[8]);
+		return sdebug_resp(cmd, r, 32,
+				   get_unaligned_be32(&cmd->cmnd[10]));
+	}
+	put_unaligned_be32(min_t(u64, last, 0xffffffff), &r[0]);
+	put_unaligned_be32(sdebug_sector_size, &r[4]);
+	sdebug_resp(cmd, r, 8, 8);
+}
+
+/* Append mode page @pc to @p; returns its length, 0 if unknown. */
+static unsigned int sdebug_mode_page(u8 *p, u8 page, u8 pcontrol)
+{
+	bool changeable = pcontrol == 1;
+
+	switch (page) {
+	case 0x08:	/* caching: write cache enabled */
+		memset(p, 0, 20);
+		p[0] = 0x08;
+		p[1] = 0x12;
+		p[2] = changeable ? 0 : 0x04;
+		return 20;
+	case 0x0a:	/* control */
+		memset(p, 0, 12);
+		p[0] = 0x0a;
+		p[1] = 0x0a;
+		if (!changeable)
+			p[2] = 0x02;	/* GLTSD */
+		return 12;
+	default:
+		return 0;
+	}
+}
+
+static void sdebug_mode_sense(struct mq_scsi_cmnd *cmd, u8 *r)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
+	bool ten = cmd->cmnd[0] == MODE_SENSE_10;
+	bool dbd = cmd->cmnd[1] & 0x08;
+	u8 pcontrol = cmd->cmnd[2] >> 6, page = cmd->cmnd[2] & 0x3f;
+	unsigned int hlen = ten ? 8 : 4, off, alloc, n;
+
+	if (pcontrol == 3)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x39, 0);
+	if (cmd->cmnd[3])	/* subpages */
+		return sdebug_invalid_field(cmd);
+	alloc = ten ? get_unaligned_be16(&cmd->cmnd[7]) : cmd->cmnd[4];
+	memset(r, 0, SDEBUG_RESP_LEN);
+	off = hlen;
+	if (!dbd) {
+		put_unaligned_be32(min_t(u64, h->capacity, 0xffffffff),
+				   &r[off]);
+		put_unaligned_be32(sdebug_sector_size, &r[off + 4]);
+		r[off + 4] = 0;
+		off += 8;
+	}
+	if (page == 0x3f) {
+		off += sdebug_mode_page(&r[off], 0x08, pcontrol);
+		off += sdebug_mode_page(&r[off], 0x0a, pcontrol);
+	} else {
+		n = sdebug_mode_page(&r[off], page, pcontrol);
+		if (!n)
+			return sdebug_invalid_field(cmd);
+		off += n;
+	}
+	if (ten) {
+		put_unaligned_be16(off - 2, &r[0]);
+		r[3] = 0x10;		/* DPOFUA */
+		r[7] = dbd ? 0 : 8;
+	} else {
+		r[0] = off - 1;
+		r[2] = 0x10;
+		r[3] = dbd ? 0 : 8;
+	}
+	sdebug_resp(cmd, r, off, alloc);
+}
+
+static void sdebug_request_sense(struct mq_scsi_cmnd *cmd, u8 *r,
+				 struct sdebug_lu *lu)
+{
+	memset(r, 0, 18);
+	r[0] = 0x70;
+	r[7] = 10;
+	if (lu->stopped) {
+		r[2] = NOT_READY;
+		r[12] = 0x04;
+		r[13] = 0x02;
+	}
+	sdebug_resp(cmd, r, 18, cmd->cmnd[4]);
+}
+
+static void sdebug_rw(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
+		      bool write)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
+	const u8 *c = cmd->cmnd;
+	unsigned int bytes, n;
+	bool to_dev;
+	u64 lba;
+	u32 nr;
+
+	switch (c[0]) {
+	case READ_6:
+	case WRITE_6:
+		lba = get_unaligned_be24(&c[1]) & 0x1fffff;
+		nr = c[4] ?: 256;
+		break;
+	case READ_10:
+	case WRITE_10:
+		lba = get_unaligned_be32(&c[2]);
+		nr = get_unaligned_be16(&c[7]);
+		break;
+	case READ_12:
+	case WRITE_12:
+		lba = get_unaligned_be32(&c[2]);
+		nr = get_unaligned_be32(&c[6]);
+		break;
+	default:
+		lba = get_unaligned_be64(&c[2]);
+		nr = get_unaligned_be32(&c[10]);
+		break;
+	}
+	if (lu->stopped)
+		return sdebug_sense(cmd, NOT_READY, 0x04, 0x02);
+	if (lba >= h->capacity || nr > h->capacity - lba)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x21, 0);
+	if (nr > SDEBUG_MAX_SECTORS * 512 / sdebug_sector_size)
+		return sdebug_invalid_field(cmd);
+	bytes = min(nr * sdebug_sector_size, cmd->transfer_len);
+	if (!bytes) {
+		cmd->resid = cmd->transfer_len;
+		return;
+	}
+	to_dev = cmd->sc_data_direction == DMA_TO_DEVICE;
+	if (write != to_dev)
+		return sdebug_invalid_field(cmd);
+	if (write)
+		n = sg_copy_to_buffer(cmd->sgl, cmd->sg_count,
+				      lu->store + lba * sdebug_sector_size,
+				      bytes);
+	else
+		n = sg_copy_from_buffer(cmd->sgl, cmd->sg_count,
+					lu->store + lba * sdebug_sector_size,
+					bytes);
+	cmd->resid = cmd->transfer_len - n;
+}
+
+static bool sdebug_is_rw(u8 op)
+{
+	switch (op) {
+	case READ_6: case READ_10: case READ_12: case READ_16:
+	case WRITE_6: case WRITE_10: case WRITE_12: case WRITE_16:
+		return true;
+	}
+	return false;
+}
+
+/* Execute @cmd on the RAM store; sets result, sense and resid. */
+static void sdebug_exec(struct mq_scsi_cmnd *cmd, u8 *r)
+{
+	struct sdebug_lu *lu = sdebug_lu(cmd->sdev);
+	u8 op = cmd->cmnd[0];
+
+	cmd->result = SAM_STAT_GOOD;
+	cmd->resid = 0;
+	if (cmd->sdev->id >= sdebug_num_tgts) {
+		cmd->result = DID_NO_CONNECT << 16;
+		return;
+	}
+	if (op == INQUIRY)
+		return sdebug_inquiry(cmd, r, lu);
+	if (op == REPORT_LUNS)
+		return sdebug_report_luns(cmd, r);
+	if (!lu)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x25, 0);
+	if (op == REQUEST_SENSE)
+		return sdebug_request_sense(cmd, r, lu);
+	if (lu->ua_pending) {
+		lu->ua_pending = false;
+		return sdebug_sense(cmd, UNIT_ATTENTION, 0x29, 0);
+	}
+
+	switch (op) {
+	case TEST_UNIT_READY:
+		if (lu->stopped)
+			sdebug_sense(cmd, NOT_READY, 0x04, 0x02);
+		break;
+	case READ_CAPACITY:
+		sdebug_read_capacity(cmd, r, false);
+		break;
+	case SERVICE_ACTION_IN_16:
+		sdebug_read_capacity(cmd, r, true);
+		break;
+	case MODE_SENSE:
+	case MODE_SENSE_10:
+		sdebug_mode_sense(cmd, r);
+		break;
+	case READ_6: case READ_10: case READ_12: case READ_16:
+		sdebug_rw(cmd, lu, false);
+		break;
+	case WRITE_6: case WRITE_10: case WRITE_12: case WRITE_16:
+		sdebug_rw(cmd, lu, true);
+		break;
+	case SYNCHRONIZE_CACHE:
+	case SYNCHRONIZE_CACHE_16:
+		break;
+	case START_STOP:
+		if (cmd->cmnd[4] & 0xf0)	/* power conditions */
+			return sdebug_invalid_field(cmd);
+		lu->stopped = !(cmd->cmnd[4] & 1);
+		break;
+	default:
+		sdebug_sense(cmd, ILLEGAL_REQUEST, 0x20, 0);
+		break;
+	}
+}
+
+static enum hrtimer_restart sdebug_timer_fn(struct hrtimer *t)
+{
+	struct sdebug_cmd *sc = container_of(t, struct sdebug_cmd, timer);
+
+	if (atomic_cmpxchg(&sc->state, SDEBUG_CMD_TIMER, SDEBUG_CMD_IDLE) ==
+	    SDEBUG_CMD_TIMER)
+		mq_scsi_done(sc->cmd);
+	return HRTIMER_NORESTART;
+}
+
+static bool sdebug_inject_timeout(struct mq_scsi_cmnd *cmd)
+{
+	int nth = READ_ONCE(sdebug_every_nth);
+
+	if (!nth || !(READ_ONCE(sdebug_opts) & SDEBUG_OPT_TIMEOUT) ||
+	    !sdebug_is_rw(cmd->cmnd[0]))
+		return false;
+	return atomic_inc_return(&sdebug_cmnd_count) % nth == 0;
+}
+
+static int sdebug_queuecommand(struct mq_scsi_host *shost,
+			       struct mq_scsi_cmnd *cmd)
+{
+	struct sdebug_cmd *sc = mq_scsi_cmd_priv(cmd);
+	u64 ns;
+
+	sc->cmd = cmd;
+	if (!sc->timer_ready) {
+		hrtimer_init(&sc->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		sc->timer.function = sdebug_timer_fn;
+		sc->timer_ready = true;
+	}
+	if (sdebug_inject_timeout(cmd)) {
+		atomic_inc(&sdebug_timeouts);
+		atomic_set(&sc->state, SDEBUG_CMD_SWALLOWED);
+		return 0;
+	}
+	sdebug_exec(cmd, sc->resp);
+	ns = sdebug_ndelay ?: jiffies_to_nsecs(sdebug_delay);
+	if (!ns) {
+		atomic_set(&sc->state, SDEBUG_CMD_IDLE);
+		mq_scsi_done(cmd);
+		return 0;
+	}
+	atomic_set(&sc->state, SDEBUG_CMD_TIMER);
+	hrtimer_start(&sc->timer, ns_to_ktime(ns), HRTIMER_MODE_REL);
+	return 0;
+}
+
+/* Take a command back from the "hardware": it will not complete. */
+static void sdebug_forget(struct sdebug_cmd *sc)
+{
+	if (atomic_xchg(&sc->state, SDEBUG_CMD_IDLE) == SDEBUG_CMD_TIMER)
+		hrtimer_cancel(&sc->timer);
+}
+
+static int sdebug_abort(struct mq_scsi_cmnd *cmd)
+{
+	if (READ_ONCE(sdebug_abort_fails))
+		return MQ_SCSI_EH_FAILED;
+	sdebug_forget(mq_scsi_cmd_priv(cmd));
+	return MQ_SCSI_EH_SUCCESS;
+}
+
+struct sdebug_reset {
+	struct mq_scsi_cmnd *failed;
+	struct mq_scsi_device *sdev;	/* NULL: the whole host */
+};
+
+/* A reset completes every other command it catches with DID_RESET. */
+static bool sdebug_reset_one(struct mq_scsi_cmnd *cmd, void *data)
+{
+	struct sdebug_reset *r = data;
+	struct sdebug_cmd *sc = mq_scsi_cmd_priv(cmd);
+	int old;
+
+	if (cmd == r->failed || (r->sdev && cmd->sdev != r->sdev))
+		return true;
+	old = atomic_xchg(&sc->state, SDEBUG_CMD_IDLE);
+	if (old == SDEBUG_CMD_IDLE)
+		return true;
+	if (old == SDEBUG_CMD_TIMER)
+		hrtimer_cancel(&sc->timer);
+	cmd->result = DID_RESET << 16;
+	mq_scsi_done(cmd);
+	return true;
+}
+
+static void sdebug_reset(struct mq_scsi_cmnd *cmd, bool host)
+{
+	struct sdebug_reset r = { .failed = cmd, .sdev = host ? NULL : cmd->sdev };
+	struct sdebug_lu *lu;
+
+	sdebug_forget(mq_scsi_cmd_priv(cmd));
+	mq_scsi_host_busy_iter(cmd->sdev->host, sdebug_reset_one, &r);
+	lu = sdebug_lu(cmd->sdev);
+	if (lu && !host)
+		lu->ua_pending = true;
+}
+
+static int sdebug_device_reset(struct mq_scsi_cmnd *cmd)
+{
+	sdebug_reset(cmd, false);
+	return MQ_SCSI_EH_SUCCESS;
+}
+
+static int sdebug_host_reset(struct mq_scsi_cmnd *cmd)
+{
+	sdebug_reset(cmd, true);
+	return MQ_SCSI_EH_SUCCESS;
+}
+
+static struct mq_scsi_host_template sdebug_template = {
+	.module			= THIS_MODULE,
+	.name			= "mq_scsi_debug",
+	.queuecommand		= sdebug_queuecommand,
+	.eh_abort_handler	= sdebug_abort,
+	.eh_device_reset_handler = sdebug_device_reset,
+	.eh_host_reset_handler	= sdebug_host_reset,
+	.sg_tablesize		= SDEBUG_SG_TABLESIZE,
+	.max_sectors		= SDEBUG_MAX_SECTORS,
+	.cmd_size		= sizeof(struct sdebug_cmd),
+};
+
+static void sdebug_free_lus(struct sdebug_host *h)
+{
+	int i;
+
+	if (!h->lus)
+		return;
+	for (i = 0; i < sdebug_num_tgts * sdebug_max_luns; i++)
+		vfree(h->lus[i].store);
+	kfree(h->lus);
+	h->lus = NULL;
+}
+
+static int sdebug_param_timeouts_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&sdebug_timeouts));
+}
+
+static const struct kernel_param_ops sdebug_timeouts_ops = {
+	.get = sdebug_param_timeouts_get,
+};
+module_param_cb(injected_timeouts, &sdebug_timeouts_ops, NULL, 0444);
+MODULE_PARM_DESC(injected_timeouts, "commands swallowed so far (read only)");
+
+static int __init sdebug_init(void)
+{
+	struct sdebug_host *h;
+	int i, nr, ret;
+
+	if (sdebug_submit_queues > nr_cpu_ids) {
+		pr_info("submit_queues %d > %u CPUs, using %u\n",
+			sdebug_submit_queues, nr_cpu_ids, nr_cpu_ids);
+		sdebug_submit_queues = nr_cpu_ids;
+	}
+	sdebug_template.can_queue = sdebug_max_queue;
+	sdebug_template.cmd_per_lun = sdebug_max_queue;
+	sdebug_template.nr_hw_queues = sdebug_submit_queues;
+
+	sdebug_shost = mq_scsi_host_alloc(&sdebug_template, sizeof(*h));
+	if (!sdebug_shost)
+		return -ENOMEM;
+	h = mq_scsi_host_priv(sdebug_shost);
+	h->capacity = ((u64)sdebug_dev_size_mb << 20) / sdebug_sector_size;
+	nr = sdebug_num_tgts * sdebug_max_luns;
+	h->lus = kcalloc(nr, sizeof(*h->lus), GFP_KERNEL);
+	if (!h->lus) {
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	for (i = 0; i < nr; i++) {
+		h->lus[i].store = vzalloc((size_t)sdebug_dev_size_mb << 20);
+		if (!h->lus[i].store) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		h->lus[i].ua_pending = true;
+	}
+	sdebug_shost->max_id = sdebug_num_tgts;
+	sdebug_shost->max_lun = sdebug_max_luns;
+	ret = mq_scsi_add_host(sdebug_shost);
+	if (ret)
+		goto err_free;
+	ret = mq_scsi_scan_host(sdebug_shost);
+	if (ret) {
+		mq_scsi_remove_host(sdebug_shost);
+		goto err_free;
+	}
+	return 0;
+
+err_free:
+	sdebug_free_lus(h);
+err_put:
+	mq_scsi_host_put(sdebug_shost);
+	return ret;
+}
+
+static void __exit sdebug_exit(void)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(sdebug_shost);
+
+	mq_scsi_remove_host(sdebug_shost);
+	sdebug_free_lus(h);
+	mq_scsi_host_put(sdebug_shost);
+}
+
+module_init(sdebug_init);
+module_exit(sdebug_exit);
+MODULE_DESCRIPTION("mq_scsi_debug: RAM-backed SCSI target for mq_scsi");
+MODULE_LICENSE("GPL");

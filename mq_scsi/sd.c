@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_scsi disks: READ/WRITE(10/16) and SYNCHRONIZE CACHE for block I/O,
+ * the gendisk of each direct-access logical unit and its methods.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <asm/unaligned.h>
+
+#include "mq_scsi_priv.h"
+
+static DEFINE_IDA(mq_sd_index_ida);
+/*
+ * Our own major, like sd's: tools (sg3_utils) take the extended major
+ * (259, shared with NVMe) for an NVMe namespace.
+ */
+static int mq_sd_major;
+#define MQ_SD_MINORS		16
+#define MQ_SD_MAX_DISKS		((MINORMASK + 1) / MQ_SD_MINORS)
+
+static void mq_sd_sync_cdb(struct mq_scsi_cmnd *cmd)
+{
+	memset(cmd->cmnd, 0, sizeof(cmd->cmnd));
+	cmd->cmnd[0] = SYNCHRONIZE_CACHE;
+	cmd->cmd_len = 10;
+	cmd->sc_data_direction = DMA_NONE;
+	cmd->sg_count = 0;
+	cmd->transfer_len = 0;
+}
+
+static blk_status_t mq_sd_rw_cdb(struct mq_scsi_cmnd *cmd,
+				 struct mq_request *rq)
+{
+	struct mq_scsi_device *sdev = cmd->sdev;
+	unsigned int shift = ilog2(sdev->sector_size);
+	bool write = mq_rq_op(rq) == REQ_OP_WRITE;
+	sector_t pos = mq_rq_pos(rq);
+	unsigned int nsegs, bytes = mq_rq_bytes(rq);
+	u64 lba = pos >> (shift - SECTOR_SHIFT);
+	u32 nr = bytes >> shift;
+	int n;
+
+	if ((pos << SECTOR_SHIFT) & (sdev->sector_size - 1) ||
+	    bytes & (sdev->sector_size - 1) || !nr) {
+		dev_err_ratelimited(&sdev->dev, "unaligned request %llu+%u\n",
+				    (unsigned long long)pos, bytes);
+		return BLK_STS_IOERR;
+	}
+	if (lba + nr > sdev->capacity)
+		return BLK_STS_IOERR;
+	memset(cmd->cmnd, 0, sizeof(cmd->cmnd));
+	if (lba > 0xffffffffULL || nr > 0xffff) {
+		cmd->cmnd[0] = write ? WRITE_16 : READ_16;
+		put_unaligned_be64(lba, &cmd->cmnd[2]);
+		put_unaligned_be32(nr, &cmd->cmnd[10]);
+		cmd->cmd_len = 16;
+	} else {
+		cmd->cmnd[0] = write ? WRITE_10 : READ_10;
+		put_unaligned_be32(lba, &cmd->cmnd[2]);
+		put_unaligned_be16(nr, &cmd->cmnd[7]);
+		cmd->cmd_len = 10;
+	}
+	if (write && (rq->cmd_flags & REQ_FUA))
+		cmd->cmnd[1] |= 0x08;
+	cmd->sc_data_direction = write ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+
+	nsegs = min_t(unsigned int, rq->nr_phys_segments,
+		      sdev->host->hostt->sg_tablesize);
+	if (!nsegs)
+		return BLK_STS_IOERR;
+	sg_init_table(cmd->sgl, nsegs);
+	n = mq_rq_map_sg(rq, cmd->sgl, nsegs);
+	if (n <= 0) {
+		dev_err_ratelimited(&sdev->dev, "too many segments (%u)\n",
+				    rq->nr_phys_segments);
+		return BLK_STS_IOERR;
+	}
+	cmd->sg_count = n;
+	cmd->transfer_len = bytes;
+	return BLK_STS_OK;
+}
+
+/* Set up the CDB and data of a request the first time it is issued. */
+blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq)
+{
+	if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
+		cmd->transfer_len = cmd->buflen;
+		cmd->sg_count = 0;
+		if (cmd->buflen) {
+			sg_init_one(cmd->sgl, cmd->buf, cmd->buflen);
+			cmd->sg_count = 1;
+		}
+		return BLK_STS_OK;
+	}
+	switch (mq_rq_op(rq)) {
+	case REQ_OP_FLUSH:
+		mq_sd_sync_cdb(cmd);
+		return BLK_STS_OK;
+	case REQ_OP_READ:
+		return mq_sd_rw_cdb(cmd, rq);
+	case REQ_OP_WRITE:
+		/* A preflush first, then the data (if any) in a second pass. */
+		if ((rq->cmd_flags & REQ_PREFLUSH) &&
+		    !(cmd->flags & MQ_SCMD_FLUSH_DONE)) {
+			mq_sd_sync_cdb(cmd);
+			cmd->flags |= MQ_SCMD_FLUSHING;
+			return BLK_STS_OK;
+		}
+		if (!mq_rq_bytes(rq))
+			return BLK_STS_IOERR;
+		return mq_sd_rw_cdb(cmd, rq);
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+}
+
+static int mq_sd_open(struct block_device *bdev, fmode_t mode)
+{
+	struct mq_scsi_device *sdev = mq_disk_queue(bdev->bd_disk)->queuedata;
+
+	if (READ_ONCE(sdev->state) != MQ_SDEV_RUNNING)
+		return -ENXIO;
+	/* Keeps the structure (not the LUN) for our ioctls while open. */
+	get_device(&sdev->dev);
+	return 0;
+}
+
+static void mq_sd_release(struct gendisk *disk, fmode_t mode)
+{
+	struct mq_scsi_device *sdev = mq_disk_queue(disk)->queuedata;
+
+	put_device(&sdev->dev);
+}
+
+const struct block_device_operations mq_sd_fops = {
+	.owner		= THIS_MODULE,
+	.open		= mq_sd_open,
+	.release	= mq_sd_release,
+	.ioctl		= mq_scsi_ioctl,
+};
+
+/* mqsda .. mqsdz, mqsdaa .. mqsdzz, ... like sd's names. */
+static int mq_sd_format_name(char *buf, int len, int index)
+{
+	char tmp[8];
+	int i = 0;
+
+	do {
+		if (i == sizeof(tmp))
+			return -EINVAL;
+		tmp[i++] = 'a' + index % 26;
+		index = index / 26 - 1;
+	} while (index >= 0);
+	if (len < i + 5)
+		return -EINVAL;
+	memcpy(buf, "mqsd", 4);
+	buf += 4;
+	while (i)
+		*buf++ = tmp[--i];
+	*buf = '\0';
+	return 0;
+}
+
+int mq_sd_add_disk(struct mq_scsi_device *sdev)
+{
+	const struct mq_scsi_host_template *t = sdev->host->hostt;
+	struct gendisk *disk = sdev->q->disk;
+	struct request_queue *kq = disk->queue;
+	unsigned int max_sectors = t->max_sectors;
+	int ret;
+
+	ret = ida_alloc_max(&mq_sd_index_ida, MQ_SD_MAX_DISKS - 1, GFP_KERNEL);
+	if (ret < 0)
+		return ret;
+	sdev->index = ret;
+	ret = mq_sd_format_name(disk->disk_name, DISK_NAME_LEN, sdev->index);
+	if (ret)
+		goto err_ida;
+	disk->major = mq_sd_major;
+	disk->first_minor = sdev->index * MQ_SD_MINORS;
+	disk->minors = MQ_SD_MINORS;
+	if (sdev->max_xfer_blocks) {
+		u64 m = (u64)sdev->max_xfer_blocks * sdev->sector_size >>
+			SECTOR_SHIFT;
+
+		if (m >= PAGE_SIZE >> SECTOR_SHIFT && m < max_sectors)
+			max_sectors = m;
+	}
+	blk_queue_logical_block_size(kq, sdev->sector_size);
+	blk_queue_physical_block_size(kq, sdev->phys_block_size);
+	blk_queue_io_min(kq, sdev->phys_block_size);
+	blk_queue_max_hw_sectors(kq, max_sectors);
+	blk_queue_max_segments(kq, t->sg_tablesize);
+	blk_queue_write_cache(kq, sdev->wce, sdev->wce && sdev->fua);
+	set_capacity(disk, sdev->capacity <<
+		     (ilog2(sdev->sector_size) - SECTOR_SHIFT));
+	ret = mq_add_disk(sdev->q);
+	if (ret)
+		goto err_ida;
+	sdev->disk_added = true;
+	if (sysfs_create_link(&disk_to_dev(disk)->kobj, &sdev->dev.kobj,
+			      "device"))
+		dev_warn(&sdev->dev, "no device link for %s\n",
+			 disk->disk_name);
+	dev_info(&sdev->dev, "%s: %llu %u-byte logical blocks (%u physical), write cache %s%s\n",
+		 disk->disk_name, sdev->capacity, sdev->sector_size,
+		 sdev->phys_block_size, sdev->wce ? "enabled" : "disabled",
+		 sdev->fua ? ", FUA" : "");
+	return 0;
+
+err_ida:
+	ida_free(&mq_sd_index_ida, sdev->index);
+	sdev->index = -1;
+	return ret;
+}
+
+void mq_sd_remove_disk(struct mq_scsi_device *sdev)
+{
+	if (!sdev->disk_added)
+		return;
+	sysfs_remove_link(&disk_to_dev(sdev->q->disk)->kobj, "device");
+	/*
+	 * Write back what is dirty, then fail new requests before the disk
+	 * goes: a submitter sleeping for a tag over its fair share holds the
+	 * gendisk's queue usage, and del_gendisk() would wait for it forever
+	 * (see CORE-REQUESTS.md).  Requests in flight still complete.
+	 */
+	sync_blockdev(sdev->q->disk->part0);
+	mq_mark_dying(sdev->q);
+	mq_remove_disk(sdev->q);
+	sdev->disk_added = false;
+	ida_free(&mq_sd_index_ida, sdev->index);
+	sdev->index = -1;
+}
+
+int mq_sd_init(void)
+{
+	int ret = register_blkdev(0, "mqsd");
+
+	if (ret < 0)
+		return ret;
+	mq_sd_major = ret;
+	return 0;
+}
+
+void mq_sd_exit(void)
+{
+	unregister_blkdev(mq_sd_major, "mqsd");
+	ida_destroy(&mq_sd_index_ida);
+}

@@ -1,0 +1,34 @@
+#!/bin/bash
+# mq_scsi_debug parameters: every bad value fails the load with -EINVAL
+# and a log line naming the parameter; good values load.
+. "$(dirname "$0")/lib/common.sh"
+
+mq_load_core || { t_fail "load mq_core"; t_done; }
+insmod "$TOP/mq_scsi/mq_scsi.ko" || { t_fail "load mq_scsi"; t_done; }
+for kv in dev_size_mb=0 dev_size_mb=abc num_tgts=0 num_tgts=17 max_luns=0 \
+	max_luns=33 sector_size=1024 sector_size=0 submit_queues=0 \
+	max_queue=0 max_queue=5000 delay=-1 ndelay=-1 every_nth=-1 opts=8 \
+	abort_fails=2; do
+	name=${kv%%=*}
+	dmesg -C
+	out=$(insmod "$TOP/mq_scsi/mq_scsi_debug.ko" "$kv" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		t_fail "$kv accepted"
+		rmmod mq_scsi_debug
+		continue
+	fi
+	t_check "$kv refused with EINVAL ($out)" sh -c "echo '$out' | grep -qE 'Invalid (argument|parameters)'"
+	t_check "$kv logged" sh -c "dmesg | grep -q 'invalid value.*$name'"
+done
+t_check "good values load" insmod "$TOP/mq_scsi/mq_scsi_debug.ko" \
+	dev_size_mb=4 num_tgts=3 max_luns=1 sector_size=4096 submit_queues=2 \
+	max_queue=16 delay=0 ndelay=50000
+udevadm settle 2>/dev/null
+t_check "3 disks" test "$(scsi_disks | wc -l)" = 3
+t_check "a runtime write of a bad every_nth is refused" \
+	sh -c "! echo -5 > /sys/module/mq_scsi_debug/parameters/every_nth"
+t_check "nr_hw_queues 2, can_queue 16" sh -c "h=/sys/class/mq_scsi_host/\$(ls /sys/class/mq_scsi_host); grep -q 2 \$h/nr_hw_queues && grep -q 16 \$h/can_queue"
+mq_scsi_unload
+t_check "unloaded" sh -c "! lsmod | grep -q '^mq_'"
+t_done
