@@ -32,18 +32,7 @@ t_check "all 4 disks at once, verify" fio_run --name=all --direct=1 \
 
 # ext4 on the last disk
 e=${disks[3]}
-t_check "mkfs.ext4 on $e" mkfs.ext4 -q -F /dev/$e
-mkdir -p /mnt/t
-t_check "mount" mount /dev/$e /mnt/t
-src=/usr/share/doc
-(cd $src && find . -type f 2>/dev/null | head -1000 | sort > /tmp/list)
-t_check "copy 1000 files" sh -c "cd $src && tar cf - -T /tmp/list | tar xf - -C /mnt/t"
-(cd $src && xargs -a /tmp/list md5sum > /tmp/sums.src 2>/dev/null)
-t_check "sync (flushes)" sync
-t_check "umount" umount /mnt/t
-t_check "fsck.ext4 -f -n clean" fsck.ext4 -f -n /dev/$e
-t_check "remount and compare" sh -c "mount /dev/$e /mnt/t && cd /mnt/t && md5sum -c --quiet /tmp/sums.src"
-umount /mnt/t 2>/dev/null
+fs_cycle /dev/$e 1000
 
 # SG_IO through sg3_utils
 sg_inq /dev/$d > /tmp/inq 2>&1; cat /tmp/inq

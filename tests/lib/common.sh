@@ -128,3 +128,24 @@ mq_scsi_unload() {
 scsi_disks() {
 	ls /sys/block 2>/dev/null | grep '^mqsd' | sort
 }
+
+# fs_cycle <dev> <nfiles> [trim]: a real filesystem on <dev>: mkfs.ext4,
+# mount, copy <nfiles> files, (fstrim,) unmount, fsck -f, remount and
+# compare every file.  Each step is a check.
+fs_cycle() {
+	local dev=$1 n=$2 trim=${3:-} src=/usr/share/doc
+	t_check "mkfs.ext4 on $dev" mkfs.ext4 -q -F "$dev"
+	mkdir -p /mnt/t
+	t_check "mount" mount "$dev" /mnt/t
+	(cd $src && find . -type f 2>/dev/null | head -"$n" | sort > /tmp/list)
+	t_check "copy $n files" sh -c "cd $src && tar cf - -T /tmp/list | tar xf - -C /mnt/t"
+	(cd $src && xargs -a /tmp/list md5sum > /tmp/sums.src 2>/dev/null)
+	t_check "sync (flushes)" sync
+	[ -n "$trim" ] && t_check "fstrim (discard)" fstrim -v /mnt/t
+	t_check "umount" umount /mnt/t
+	t_check "fsck.ext4 -f -n clean" fsck.ext4 -f -n "$dev"
+	t_check "remount" mount "$dev" /mnt/t
+	t_check "every file identical after remount" \
+		sh -c "cd /mnt/t && md5sum -c --quiet /tmp/sums.src"
+	umount /mnt/t 2>/dev/null
+}
