@@ -716,15 +716,11 @@ struct mq_request *mq_alloc_request(struct mq_queue *q, blk_opf_t opf,
 				    bool reserved, bool nowait)
 {
 	struct mq_request *rq;
+	int ret;
 
-	while (!percpu_ref_tryget_live(&q->usage)) {
-		if (test_bit(MQ_Q_DYING, &q->flags))
-			return ERR_PTR(-ENODEV);
-		if (nowait)
-			return ERR_PTR(-EAGAIN);
-		wait_event(q->freeze_wq, !READ_ONCE(q->freeze_depth) ||
-			   test_bit(MQ_Q_DYING, &q->flags));
-	}
+	ret = __mq_queue_enter(q, nowait);
+	if (ret)
+		return ERR_PTR(ret);
 	rq = mq_get_request(q, mq_map_bio(q, opf & ~REQ_POLLED),
 			    opf & ~REQ_POLLED, reserved, nowait);
 	if (!rq) {

@@ -19,22 +19,35 @@ void mq_usage_release(struct percpu_ref *ref)
 	wake_up_all(&q->freeze_wq);
 }
 
-/* Enter the queue for @bio; on failure the bio has been ended. */
-bool mq_queue_enter(struct mq_queue *q, struct bio *bio)
+/*
+ * Take a usage reference: 0, -EAGAIN (frozen and @nowait) or -ENODEV
+ * (dying).  Waits for an unfreeze otherwise.
+ */
+int __mq_queue_enter(struct mq_queue *q, bool nowait)
 {
 	while (!percpu_ref_tryget_live(&q->usage)) {
-		if (test_bit(MQ_Q_DYING, &q->flags)) {
-			bio_io_error(bio);
-			return false;
-		}
-		if (bio->bi_opf & REQ_NOWAIT) {
-			bio_wouldblock_error(bio);
-			return false;
-		}
+		if (test_bit(MQ_Q_DYING, &q->flags))
+			return -ENODEV;
+		if (nowait)
+			return -EAGAIN;
 		wait_event(q->freeze_wq, !READ_ONCE(q->freeze_depth) ||
 			   test_bit(MQ_Q_DYING, &q->flags));
 	}
-	return true;
+	return 0;
+}
+
+/* Enter the queue for @bio; on failure the bio has been ended. */
+bool mq_queue_enter(struct mq_queue *q, struct bio *bio)
+{
+	int ret = __mq_queue_enter(q, bio->bi_opf & REQ_NOWAIT);
+
+	if (likely(!ret))
+		return true;
+	if (ret == -EAGAIN)
+		bio_wouldblock_error(bio);
+	else
+		bio_io_error(bio);
+	return false;
 }
 
 void mq_queue_exit(struct mq_queue *q)
