@@ -270,6 +270,17 @@ bool mq_update_request(struct mq_request *rq, blk_status_t status,
 }
 EXPORT_SYMBOL_GPL(mq_update_request);
 
+static void mq_take_back_request(struct mq_request *rq)
+{
+	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
+	rq->rq_flags |= RQF_REQUEUED;
+	if (rq->rq_flags & RQF_BUDGET) {
+		rq->rq_flags &= ~RQF_BUDGET;
+		rq->q->tag_set->ops->put_budget(rq->q);
+	}
+	mq_stat_inc(rq->hctx, MQ_STAT_REQUEUED);
+}
+
 /**
  * mq_requeue_request - give a request back to the core to issue again
  * @rq: the request, owned by the caller (not in the hardware)
@@ -285,17 +296,92 @@ void mq_requeue_request(struct mq_request *rq, bool kick)
 {
 	struct mq_hw_ctx *hctx = rq->hctx;
 
-	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
-	if (rq->rq_flags & RQF_BUDGET) {
-		rq->rq_flags &= ~RQF_BUDGET;
-		rq->q->tag_set->ops->put_budget(rq->q);
-	}
-	mq_stat_inc(hctx, MQ_STAT_REQUEUED);
+	mq_take_back_request(rq);
 	mq_insert_dispatch(hctx, rq, true);
 	if (kick)
 		mq_run_hw_queue(hctx, true);
 }
 EXPORT_SYMBOL_GPL(mq_requeue_request);
+
+/**
+ * mq_requeue_request_after - give a request back to issue after a delay
+ * @rq: the request, owned by the caller (not in the hardware)
+ * @msecs: how long to keep it off the dispatch list (backoff for a busy
+ *	or not-ready device); 0 acts like mq_requeue_request(@rq, true)
+ *
+ * The request keeps its tag (and so its queue usage: a freeze waits for
+ * it); when the delay has passed it goes to the front of its hctx's
+ * dispatch list and the hctx runs.
+ *
+ * Context: any.
+ */
+void mq_requeue_request_after(struct mq_request *rq, unsigned int msecs)
+{
+	struct mq_queue *q = rq->q;
+	unsigned long flags;
+
+	if (!msecs) {
+		mq_requeue_request(rq, true);
+		return;
+	}
+	mq_take_back_request(rq);
+	/* Not in flight: the timeout code ignores ->deadline now. */
+	rq->deadline = jiffies + msecs_to_jiffies(msecs);
+	spin_lock_irqsave(&q->requeue_lock, flags);
+	list_add_tail(&rq->queuelist, &q->requeue_list);
+	spin_unlock_irqrestore(&q->requeue_lock, flags);
+	/* An earlier expiry already queued stays; the work re-arms itself. */
+	queue_delayed_work(mq_wq, &q->requeue_work, msecs_to_jiffies(msecs));
+}
+EXPORT_SYMBOL_GPL(mq_requeue_request_after);
+
+/* Issue the delayed requeues that are due; re-arm for the rest. */
+void mq_requeue_work_fn(struct work_struct *work)
+{
+	struct mq_queue *q = container_of(to_delayed_work(work),
+					  struct mq_queue, requeue_work);
+	unsigned long now = jiffies, next = 0;
+	struct mq_request *rq, *tmp;
+	bool pending = false;
+	LIST_HEAD(due);
+
+	spin_lock_irq(&q->requeue_lock);
+	list_for_each_entry_safe(rq, tmp, &q->requeue_list, queuelist) {
+		if (time_after_eq(now, rq->deadline)) {
+			list_move_tail(&rq->queuelist, &due);
+		} else if (!pending || time_before(rq->deadline, next)) {
+			next = rq->deadline;
+			pending = true;
+		}
+	}
+	spin_unlock_irq(&q->requeue_lock);
+
+	list_for_each_entry_safe(rq, tmp, &due, queuelist) {
+		list_del_init(&rq->queuelist);
+		mq_insert_dispatch(rq->hctx, rq, true);
+		mq_run_hw_queue(rq->hctx, true);
+	}
+	if (pending)
+		queue_delayed_work(mq_wq, &q->requeue_work, next - now);
+}
+
+/**
+ * mq_rq_is_requeued - has the driver seen this request before?
+ * @rq: the request
+ *
+ * True once a request came back from the driver (->queue_rq returned a
+ * busy status, or it was requeued, also by a timeout handler's
+ * %MQ_EH_RETRY): a driver that prepared its command on the first
+ * ->queue_rq can skip preparing it again.  Cleared when the request ends.
+ *
+ * Context: any.
+ * Return: whether @rq was given back to the core at least once.
+ */
+bool mq_rq_is_requeued(const struct mq_request *rq)
+{
+	return rq->rq_flags & RQF_REQUEUED;
+}
+EXPORT_SYMBOL_GPL(mq_rq_is_requeued);
 
 /**
  * mq_rq_map_sg - fill a scatterlist with a request's data segments

@@ -74,6 +74,74 @@ static int mq_getgeo(struct block_device *bdev, struct hd_geometry *geo)
 	return 0;
 }
 
+/*
+ * Persistent reservations: the driver's pr_ops, if it has any, behind the
+ * core's fops (the block layer looks only at disk->fops->pr_ops).
+ */
+static const struct pr_ops *mq_drv_pr_ops(struct block_device *bdev)
+{
+	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+
+	return q->drv_fops ? q->drv_fops->pr_ops : NULL;
+}
+
+static int mq_pr_register(struct block_device *bdev, u64 old_key, u64 new_key,
+			  u32 flags)
+{
+	const struct pr_ops *ops = mq_drv_pr_ops(bdev);
+
+	if (!ops || !ops->pr_register)
+		return -EOPNOTSUPP;
+	return ops->pr_register(bdev, old_key, new_key, flags);
+}
+
+static int mq_pr_reserve(struct block_device *bdev, u64 key,
+			 enum pr_type type, u32 flags)
+{
+	const struct pr_ops *ops = mq_drv_pr_ops(bdev);
+
+	if (!ops || !ops->pr_reserve)
+		return -EOPNOTSUPP;
+	return ops->pr_reserve(bdev, key, type, flags);
+}
+
+static int mq_pr_release(struct block_device *bdev, u64 key,
+			 enum pr_type type)
+{
+	const struct pr_ops *ops = mq_drv_pr_ops(bdev);
+
+	if (!ops || !ops->pr_release)
+		return -EOPNOTSUPP;
+	return ops->pr_release(bdev, key, type);
+}
+
+static int mq_pr_preempt(struct block_device *bdev, u64 old_key,
+			 u64 new_key, enum pr_type type, bool abort)
+{
+	const struct pr_ops *ops = mq_drv_pr_ops(bdev);
+
+	if (!ops || !ops->pr_preempt)
+		return -EOPNOTSUPP;
+	return ops->pr_preempt(bdev, old_key, new_key, type, abort);
+}
+
+static int mq_pr_clear(struct block_device *bdev, u64 key)
+{
+	const struct pr_ops *ops = mq_drv_pr_ops(bdev);
+
+	if (!ops || !ops->pr_clear)
+		return -EOPNOTSUPP;
+	return ops->pr_clear(bdev, key);
+}
+
+static const struct pr_ops mq_pr_ops = {
+	.pr_register	= mq_pr_register,
+	.pr_reserve	= mq_pr_reserve,
+	.pr_release	= mq_pr_release,
+	.pr_preempt	= mq_pr_preempt,
+	.pr_clear	= mq_pr_clear,
+};
+
 /* The last reference to the gendisk is gone: now the queue may go too. */
 static void mq_free_disk(struct gendisk *disk)
 {
@@ -143,6 +211,7 @@ static const struct block_device_operations mq_fops = {
 	.ioctl		= mq_ioctl,
 	.compat_ioctl	= mq_compat_ioctl,
 	.getgeo		= mq_getgeo,
+	.pr_ops		= &mq_pr_ops,
 	.free_disk	= mq_free_disk,
 };
 
@@ -430,6 +499,9 @@ struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
 	mutex_init(&q->freeze_lock);
 	timer_setup(&q->timeout_timer, mq_timeout_timer_fn, 0);
 	INIT_WORK(&q->timeout_work, mq_timeout_work_fn);
+	spin_lock_init(&q->requeue_lock);
+	INIT_LIST_HEAD(&q->requeue_list);
+	INIT_DELAYED_WORK(&q->requeue_work, mq_requeue_work_fn);
 	INIT_LIST_HEAD(&q->set_node);
 	atomic_set(&q->nr_active, 0);
 
@@ -496,19 +568,21 @@ void mq_set_poll(struct mq_queue *q, bool enable)
 EXPORT_SYMBOL_GPL(mq_set_poll);
 
 /**
- * mq_add_disk - make a queue's disk visible
+ * mq_add_disk_parent - make a queue's disk visible under a parent device
  * @q: the queue, with the disk's name, capacity and limits set
+ * @parent: the device the disk belongs to (``/sys/block/<disk>/device``),
+ *	or %NULL
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (then free the queue with mq_free_queue()).
  */
-int mq_add_disk(struct mq_queue *q)
+int mq_add_disk_parent(struct mq_queue *q, struct device *parent)
 {
 	int ret;
 
 	/* Atomic mode until now keeps a failed probe cheap to tear down. */
 	percpu_ref_switch_to_percpu(&q->usage);
-	ret = add_disk(q->disk);
+	ret = device_add_disk(parent, q->disk, NULL);
 	if (ret)
 		return ret;
 	ret = mq_sysfs_register(q);
@@ -520,6 +594,19 @@ int mq_add_disk(struct mq_queue *q)
 	set_bit(MQ_Q_REGISTERED, &q->flags);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(mq_add_disk_parent);
+
+/**
+ * mq_add_disk - make a queue's disk visible
+ * @q: the queue, with the disk's name, capacity and limits set
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (then free the queue with mq_free_queue()).
+ */
+int mq_add_disk(struct mq_queue *q)
+{
+	return mq_add_disk_parent(q, NULL);
+}
 EXPORT_SYMBOL_GPL(mq_add_disk);
 
 static void mq_drain_queue(struct mq_queue *q)
@@ -528,6 +615,7 @@ static void mq_drain_queue(struct mq_queue *q)
 	mq_freeze_queue_wait(q);
 	del_timer_sync(&q->timeout_timer);
 	cancel_work_sync(&q->timeout_work);
+	cancel_delayed_work_sync(&q->requeue_work);
 }
 
 /**

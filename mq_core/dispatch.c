@@ -148,6 +148,7 @@ void mq_start_request(struct mq_request *rq)
 static void mq_unstart_request(struct mq_request *rq)
 {
 	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
+	rq->rq_flags |= RQF_REQUEUED;
 	if (rq->rq_flags & RQF_BUDGET) {
 		rq->rq_flags &= ~RQF_BUDGET;
 		rq->q->tag_set->ops->put_budget(rq->q);

@@ -38,6 +38,7 @@ enum {
 #define RQF_ACTIVE		BIT(2)	/* counted in nr_active */
 #define RQF_RESERVED		BIT(3)	/* reserved tag */
 #define RQF_STARTED		BIT(4)	/* issued at least once */
+#define RQF_REQUEUED		BIT(5)	/* given back after ->queue_rq saw it */
 
 /* mq_hw_ctx.state bits */
 enum {
@@ -178,6 +179,7 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 void mq_add_timer(struct mq_request *rq);
 void mq_timeout_timer_fn(struct timer_list *t);
 void mq_timeout_work_fn(struct work_struct *work);
+void mq_requeue_work_fn(struct work_struct *work);
 
 /* freeze.c */
 void mq_freeze_queue_start(struct mq_queue *q);

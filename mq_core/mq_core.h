@@ -25,6 +25,7 @@
 #include <linux/percpu-refcount.h>
 #include <linux/sbitmap.h>
 #include <linux/scatterlist.h>
+#include <linux/workqueue.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
@@ -334,6 +335,9 @@ struct mq_queue {
 	struct kobject *mq_kobj;
 	struct dentry *debugfs_dir;
 	atomic_t nr_active;
+	spinlock_t requeue_lock;
+	struct list_head requeue_list;	/* delayed requeues, under requeue_lock */
+	struct delayed_work requeue_work;
 };
 
 /**
@@ -454,6 +458,7 @@ void mq_tagset_busy_iter(struct mq_tag_set *set,
 /* queues and disks */
 struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata);
 int mq_add_disk(struct mq_queue *q);
+int mq_add_disk_parent(struct mq_queue *q, struct device *parent);
 void mq_remove_disk(struct mq_queue *q);
 void mq_free_queue(struct mq_queue *q);
 void mq_set_poll(struct mq_queue *q, bool enable);
@@ -482,6 +487,8 @@ void mq_end_request(struct mq_request *rq, blk_status_t status);
 bool mq_update_request(struct mq_request *rq, blk_status_t status,
 		       unsigned int nr_bytes);
 void mq_requeue_request(struct mq_request *rq, bool kick);
+void mq_requeue_request_after(struct mq_request *rq, unsigned int msecs);
+bool mq_rq_is_requeued(const struct mq_request *rq);
 void mq_add_to_batch(struct mq_request *rq, struct mq_comp_batch *iob);
 bool mq_request_started(struct mq_request *rq);
 int mq_rq_map_sg(struct mq_request *rq, struct scatterlist *sgl,
