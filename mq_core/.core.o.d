@@ -547,6 +547,8 @@ core.o: /work/main/mq_core/core.c \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/node.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/cpuhotplug.h \
  /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/hdreg.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/linux/pr.h \
+ /usr/src/linux-headers-6.1.0-56-common/include/uapi/linux/pr.h \
  /work/main/mq_core/mq.h /work/main/mq_core/mq_core.h \
  /usr/src/linux-headers-6.1.0-56-common/include/linux/scatterlist.h \
  /usr/src/linux-headers-6.1.0-56-common/arch/x86/include/asm/io.h \

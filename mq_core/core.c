@@ -12,6 +12,7 @@
 #include <linux/cpu.h>
 #include <linux/hdreg.h>
 #include <linux/module.h>
+#include <linux/pr.h>
 #include <linux/slab.h>
 #include "mq.h"
 

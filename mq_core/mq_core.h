@@ -335,8 +335,8 @@ struct mq_queue {
 	struct kobject *mq_kobj;
 	struct dentry *debugfs_dir;
 	atomic_t nr_active;
-	spinlock_t requeue_lock;
-	struct list_head requeue_list;	/* delayed requeues, under requeue_lock */
+	spinlock_t requeue_lock;	/* protects requeue_list */
+	struct list_head requeue_list;	/* delayed requeues */
 	struct delayed_work requeue_work;
 };
 
