@@ -301,6 +301,15 @@ static bool wait_for(atomic_t *v, int val, unsigned int ms)
 	return atomic_read(v) >= val;
 }
 
+static bool wait_for_held(struct tdrv *d, unsigned int n, unsigned int ms)
+{
+	while (READ_ONCE(d->nr_held) < n && ms) {
+		msleep(20);
+		ms = ms > 20 ? ms - 20 : 0;
+	}
+	return READ_ONCE(d->nr_held) >= n;
+}
+
 static void test_state_machine(void)
 {
 	struct mq_tag_set set;
@@ -378,6 +387,38 @@ static void test_state_machine(void)
 	d->timeout_ret = MQ_EH_DONE;
 	ok &= KTAP_CHECK(wait_for(&d->ended, 4, 5000), "never ended");
 	ktap_result(ok, "state_timeout_retry_requeues");
+
+	/*
+	 * 5: a delayed requeue stays off the hardware for its delay, then is
+	 * issued again, flagged as requeued.
+	 */
+	ok = true;
+	msleep(200);
+	spin_lock(&d->lock);
+	d->nr_held = 0;
+	spin_unlock(&d->lock);
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc");
+	if (!IS_ERR(rq)) {
+		rq->end_io = tdrv_end_io;
+		rq->timeout = 10 * HZ;
+		mq_execute_rq_nowait(rq);
+		ok &= KTAP_CHECK(wait_for_held(d, 1, 2000), "not issued");
+		ok &= KTAP_CHECK(!mq_rq_is_requeued(rq), "fresh rq flagged");
+		spin_lock(&d->lock);
+		d->nr_held = 0;
+		spin_unlock(&d->lock);
+		mq_requeue_request_after(rq, 300);
+		msleep(100);
+		ok &= KTAP_CHECK(READ_ONCE(d->nr_held) == 0,
+				 "reissued before its delay");
+		ok &= KTAP_CHECK(wait_for_held(d, 1, 3000),
+				 "never reissued");
+		ok &= KTAP_CHECK(mq_rq_is_requeued(rq), "requeue not flagged");
+		ok &= KTAP_CHECK(mq_complete_request(rq), "completion refused");
+		ok &= KTAP_CHECK(wait_for(&d->ended, 5, 2000), "never ended");
+	}
+	ktap_result(ok, "requeue_after_delays_and_flags");
 out_queue:
 	mq_free_queue(q);
 out_set:
@@ -501,7 +542,7 @@ out_set:
 static int __init mq_core_test_init(void)
 {
 	pr_info("KTAP version 1\n");
-	pr_info("1..8\n");
+	pr_info("1..9\n");
 	test_map();
 	test_tags();
 	test_fair_share();
