@@ -149,3 +149,53 @@ fs_cycle() {
 		sh -c "cd /mnt/t && md5sum -c --quiet /tmp/sums.src"
 	umount /mnt/t 2>/dev/null
 }
+
+# mq_virtio: the stock virtio_blk is a module in the Debian kernel and
+# nothing loads it in the test VM (no udev); if it is there, it lets go of
+# every block device first, so mq_virtio_blk binds them when it loads.
+# mq_load_virtio_blk [param=value ...]
+mq_load_virtio_blk() {
+	local dev
+	mq_load_core || return 1
+	for dev in /sys/bus/virtio/drivers/virtio_blk/virtio*; do
+		[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/virtio_blk/unbind
+	done
+	insmod "$TOP/mq_virtio/mq_virtio_blk.ko" "$@" || return 1
+	udevadm settle 2>/dev/null || sleep 0.5
+}
+
+# mqvb_disks: disks of mq_virtio_blk (mqvd*), sorted.
+mqvb_disks() {
+	ls /sys/block 2>/dev/null | grep '^mqvd' | sort
+}
+
+# mqvb_stat <disk> <column>: a counter summed over the virtqueues, from
+# /sys/kernel/debug/mq_virtio_blk/<disk>/stats (reads writes flushes
+# discards write_zeroes get_ids ring_full errors).
+mqvb_stat() {
+	awk -v k="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
+		c { s += $c } END { print s + 0 }' \
+		"/sys/kernel/debug/mq_virtio_blk/$1/stats"
+}
+
+# vm_hmp "<HMP command>": run a QEMU monitor command through the host
+# agent of tests/lib/vm-host.sh (test header "# vm-host: ..."); a
+# command starting with "{" is sent as raw QMP JSON.  Prints the monitor's
+# output; fails on an error or if no answer came within 30 s.
+vm_hmp() {
+	local req=$MQ_OUT/hmp.req resp=$MQ_OUT/hmp.resp i out
+	rm -f "$resp"
+	echo "$*" > "$req.tmp" && mv "$req.tmp" "$req" || return 1
+	for i in $(seq 300); do
+		if [ -f "$resp" ]; then
+			out=$(cat "$resp"); rm -f "$resp"
+			t_log "hmp '$*': ${out:-(no output)}"
+			[ -n "$out" ] && echo "$out"
+			case "$out" in ERROR:* | Error:*) return 1 ;; esac
+			return 0
+		fi
+		sleep 0.1
+	done
+	t_log "hmp '$*': no answer from the host agent"
+	return 1
+}
