@@ -7,6 +7,7 @@
 
 #include <linux/blkdev.h>
 #include <linux/module.h>
+#include <asm/unaligned.h>
 
 #include "mq_scsi_priv.h"
 
@@ -41,6 +42,74 @@ bool mq_scsi_decode_sense(const u8 *sb, unsigned int len,
 		s->ascq = sb[13];
 	}
 	return true;
+}
+
+/*
+ * TASK SET FULL: the logical unit holds fewer commands than we send.
+ * Lower its depth to what it holds now (the commands in flight besides
+ * this one), like scsi_track_queue_full(); mq_scsi_ramp_up() gives the
+ * depth back one step at a time once it has been quiet for a while.
+ */
+static void mq_scsi_queue_full(struct mq_scsi_device *sdev)
+{
+	int busy = atomic_read(&sdev->budget) - 1;
+	unsigned int depth = READ_ONCE(sdev->queue_depth);
+	unsigned int new = max(busy, 1);
+
+	WRITE_ONCE(sdev->last_queue_full, jiffies);
+	if (new >= depth)
+		return;
+	WRITE_ONCE(sdev->queue_depth, new);
+	dev_info_ratelimited(&sdev->dev, "TASK SET FULL: queue depth %u -> %u\n",
+			     depth, new);
+}
+
+/* A good completion: grow a lowered depth back by one per period. */
+static void mq_scsi_ramp_up(struct mq_scsi_device *sdev)
+{
+	unsigned int depth = READ_ONCE(sdev->queue_depth);
+	unsigned long period = READ_ONCE(sdev->ramp_up_period);
+	unsigned long now = jiffies;
+
+	if (likely(depth >= READ_ONCE(sdev->max_queue_depth)))
+		return;
+	if (time_before(now, READ_ONCE(sdev->last_queue_full) + period) ||
+	    time_before(now, READ_ONCE(sdev->last_ramp_up) + period))
+		return;
+	/* one CPU wins the step; the others see the new time */
+	if (cmpxchg(&sdev->queue_depth, depth, depth + 1) != depth)
+		return;
+	WRITE_ONCE(sdev->last_ramp_up, now);
+	/* a deeper queue may let waiting requests go now */
+	mq_run_hw_queues(sdev->q, true);
+}
+
+/*
+ * A MEDIUM ERROR on a READ/WRITE with a valid information field (the
+ * first bad LBA): how many bytes before it are good.
+ */
+static unsigned int mq_scsi_medium_good_bytes(struct mq_scsi_cmnd *cmd,
+					      struct mq_request *rq)
+{
+	struct mq_scsi_device *sdev = cmd->sdev;
+	unsigned int shift = ilog2(sdev->sector_size);
+	const u8 *sb = cmd->sense_buffer;
+	u64 start = mq_rq_pos(rq) >> (shift - SECTOR_SHIFT), bad;
+	u32 nr = mq_rq_bytes(rq) >> shift;
+
+	if ((sb[0] & 0x7f) == 0x70 || (sb[0] & 0x7f) == 0x71) {
+		if (!(sb[0] & 0x80))
+			return 0;
+		bad = get_unaligned_be32(&sb[3]);
+	} else if ((sb[0] & 0x7f) == 0x72 && sb[7] >= 12 && sb[8] == 0x00 &&
+		   (sb[10] & 0x80)) {
+		bad = get_unaligned_be64(&sb[12]);
+	} else {
+		return 0;
+	}
+	if (bad <= start || bad >= start + nr)
+		return 0;
+	return (bad - start) << shift;
 }
 
 enum mq_scsi_disp {
@@ -124,8 +193,11 @@ static enum mq_scsi_disp mq_scsi_disp(struct mq_scsi_cmnd *cmd,
 		return MQ_DISP_DONE;
 	case SAM_STAT_CHECK_CONDITION:
 		return mq_scsi_sense_disp(cmd, sts);
-	case SAM_STAT_BUSY:
 	case SAM_STAT_TASK_SET_FULL:
+		mq_scsi_queue_full(cmd->sdev);
+		fallthrough;
+	case SAM_STAT_BUSY:
+		this_cpu_inc(cmd->sdev->stats->queue_full);
 		*sts = BLK_STS_RESOURCE;
 		return MQ_DISP_RETRY_LATER;
 	case SAM_STAT_RESERVATION_CONFLICT:
@@ -137,11 +209,10 @@ static enum mq_scsi_disp mq_scsi_disp(struct mq_scsi_cmnd *cmd,
 	}
 }
 
+/* Issue again, after @delay_ms (0: now); the CDB and data are kept. */
 static void mq_scsi_retry(struct mq_request *rq, unsigned int delay_ms)
 {
-	if (delay_ms)
-		mq_delay_run_hw_queue(rq->hctx, delay_ms);
-	mq_requeue_request(rq, !delay_ms);
+	mq_requeue_request_after(rq, delay_ms);
 }
 
 /* &mq_ops.complete: decide what a finished command means. */
@@ -159,9 +230,15 @@ void mq_scsi_complete_io(struct mq_request *rq)
 	}
 	disp = mq_scsi_disp(cmd, &sts);
 	if (disp != MQ_DISP_DONE) {
-		if (cmd->retries++ < MQ_SCSI_MAX_RETRIES &&
+		/* busy / queue full: not a failure, only time-bounded */
+		bool busy = sts == BLK_STS_RESOURCE &&
+			    time_before(jiffies, cmd->start +
+					MQ_SCSI_BUSY_TIMEOUT);
+
+		if ((busy || cmd->retries++ < MQ_SCSI_MAX_RETRIES) &&
 		    READ_ONCE(sdev->state) != MQ_SDEV_DEL &&
 		    READ_ONCE(sdev->state) != MQ_SDEV_OFFLINE) {
+			this_cpu_inc(sdev->stats->retries);
 			mq_scsi_retry(rq, disp == MQ_DISP_RETRY_LATER ?
 				      (sts == BLK_STS_RESOURCE ?
 				       MQ_SCSI_BUSY_DELAY_MS :
@@ -174,6 +251,18 @@ void mq_scsi_complete_io(struct mq_request *rq)
 				    cmd->retries - 1, cmd->result);
 		mq_scsi_finish(rq, sts);
 		return;
+	}
+	if (sts == BLK_STS_MEDIUM) {
+		unsigned int good = 0;
+
+		this_cpu_inc(sdev->stats->medium_errors);
+		if ((mq_rq_op(rq) == REQ_OP_READ ||
+		     mq_rq_op(rq) == REQ_OP_WRITE) &&
+		    !(cmd->flags & MQ_SCMD_FLUSHING))
+			good = mq_scsi_medium_good_bytes(cmd, rq);
+		/* the blocks before the bad one made it */
+		if (good)
+			mq_update_request(rq, BLK_STS_OK, good);
 	}
 	if (sts) {
 		dev_err_ratelimited(&sdev->dev, "cmd 0x%02x failed: result 0x%x, sense %02x/%02x/%02x\n",
@@ -188,13 +277,21 @@ void mq_scsi_complete_io(struct mq_request *rq)
 		/* Preflush done: now the data, if there is any. */
 		if (mq_rq_bytes(rq)) {
 			cmd->flags = MQ_SCMD_FLUSH_DONE;
-			mq_requeue_request(rq, true);
+			cmd->retries = 0;
+			sts = mq_sd_prep(cmd, rq);
+			if (sts)
+				mq_scsi_finish(rq, sts);
+			else
+				mq_requeue_request(rq, true);
 			return;
 		}
 		mq_scsi_finish(rq, BLK_STS_OK);
 		return;
 	}
-	if (unlikely(cmd->resid && cmd->transfer_len)) {
+	/* short READ/WRITE: complete the good part (discards are all or nothing) */
+	if (unlikely(cmd->resid && cmd->transfer_len &&
+		     (mq_rq_op(rq) == REQ_OP_READ ||
+		      mq_rq_op(rq) == REQ_OP_WRITE))) {
 		unsigned int resid = min(cmd->resid, cmd->transfer_len);
 		unsigned int good = cmd->transfer_len - resid;
 
@@ -206,6 +303,7 @@ void mq_scsi_complete_io(struct mq_request *rq)
 		mq_scsi_finish(rq, good ? BLK_STS_OK : BLK_STS_IOERR);
 		return;
 	}
+	mq_scsi_ramp_up(sdev);
 	mq_scsi_finish(rq, BLK_STS_OK);
 }
 
@@ -235,6 +333,7 @@ enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 	const struct mq_scsi_host_template *t = sdev->host->hostt;
 	int ret;
 
+	this_cpu_inc(sdev->stats->timeouts);
 	dev_warn(&sdev->dev, "command 0x%02x (tag %d) timed out\n",
 		 cmd->cmnd[0], rq->tag);
 	ret = mq_scsi_eh_step(cmd, "abort", t->eh_abort_handler);
@@ -245,6 +344,7 @@ enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 		ret = mq_scsi_eh_step(cmd, "host reset",
 				      t->eh_host_reset_handler);
 	if (ret != MQ_SCSI_EH_SUCCESS) {
+		this_cpu_inc(sdev->stats->eh_failed);
 		dev_err(&sdev->dev, "error handling failed, taking the device offline\n");
 		WRITE_ONCE(sdev->state, MQ_SDEV_OFFLINE);
 		if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
@@ -255,6 +355,7 @@ enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 		}
 		return MQ_EH_DONE;
 	}
+	this_cpu_inc(sdev->stats->eh_taken);
 	if (cmd->flags & MQ_SCMD_PASSTHROUGH) {
 		cmd->result = DID_TIME_OUT << 16;
 		mq_end_request(rq, BLK_STS_OK);

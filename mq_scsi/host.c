@@ -46,13 +46,13 @@ void *mq_scsi_cmd_priv(struct mq_scsi_cmnd *cmd)
 }
 EXPORT_SYMBOL_GPL(mq_scsi_cmd_priv);
 
-/* Give the command back to the core for good; the payload is clean. */
+/*
+ * Give the command back to the core for good.  The payload needs no
+ * cleaning: the next first issue of the tag (!mq_rq_is_requeued())
+ * resets it.
+ */
 void mq_scsi_finish(struct mq_request *rq, blk_status_t status)
 {
-	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
-
-	cmd->flags = 0;
-	cmd->retries = 0;
 	mq_end_request(rq, status);
 }
 
@@ -96,20 +96,22 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 	int rc;
 
 	if (unlikely(state == MQ_SDEV_OFFLINE || state == MQ_SDEV_DEL ||
-		     READ_ONCE(shost->state) == MQ_SHOST_REMOVING)) {
-		cmd->flags = 0;
-		cmd->retries = 0;
+		     READ_ONCE(shost->state) == MQ_SHOST_REMOVING))
 		return BLK_STS_IOERR;
-	}
 	cmd->sdev = sdev;
-	if (!(cmd->flags & MQ_SCMD_PREPARED)) {
-		ret = mq_sd_prep(cmd, rq);
-		if (ret) {
+	/*
+	 * First issue: build the CDB and map the data.  A command that came
+	 * back (busy, retry, timeout retry, preflush done) keeps both.
+	 */
+	if (!mq_rq_is_requeued(rq)) {
+		/* passthrough flags are set by mq_scsi_execute() */
+		if (!mq_scsi_rq_passthrough(rq))
 			cmd->flags = 0;
-			cmd->retries = 0;
+		cmd->retries = 0;
+		cmd->start = jiffies;
+		ret = mq_sd_prep(cmd, rq);
+		if (ret)
 			return ret;
-		}
-		cmd->flags |= MQ_SCMD_PREPARED;
 	}
 	cmd->result = 0;
 	cmd->resid = 0;
@@ -117,9 +119,13 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 	cmd->hwq = hctx->queue_num;
 	cmd->tag = rq->tag;
 
+	/* counted first: the command may complete inside queuecommand */
+	this_cpu_inc(sdev->stats->dispatched);
 	rc = shost->hostt->queuecommand(shost, cmd);
 	if (likely(!rc))
 		return BLK_STS_OK;	/* @rq may be gone already */
+	this_cpu_dec(sdev->stats->dispatched);
+	this_cpu_inc(sdev->stats->busy);
 	if (rc == MQ_SCSI_MLQUEUE_DEVICE_BUSY)
 		return BLK_STS_DEV_RESOURCE;
 	return BLK_STS_RESOURCE;
@@ -142,7 +148,18 @@ static int mq_scsi_init_request(struct mq_tag_set *set, struct mq_request *rq,
 	memset(cmd, 0, set->cmd_size);
 	cmd->sgl = (struct scatterlist *)(cmd + 1);
 	sg_init_table(cmd->sgl, shost->hostt->sg_tablesize);
-	return 0;
+	/* the payload may be vmalloc()ed: parameter data needs its own */
+	cmd->param = kzalloc_node(MQ_SD_UNMAP_LEN, GFP_KERNEL, numa_node);
+	return cmd->param ? 0 : -ENOMEM;
+}
+
+static void mq_scsi_exit_request(struct mq_tag_set *set, struct mq_request *rq,
+				 unsigned int hctx_idx)
+{
+	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
+
+	kfree(cmd->param);
+	cmd->param = NULL;
 }
 
 static const struct mq_ops mq_scsi_mq_ops = {
@@ -153,12 +170,18 @@ static const struct mq_ops mq_scsi_mq_ops = {
 	.complete	= mq_scsi_complete_io,
 	.timeout	= mq_scsi_timeout,
 	.init_request	= mq_scsi_init_request,
+	.exit_request	= mq_scsi_exit_request,
 };
 
 /* Documented in mq_scsi.h. */
 void mq_scsi_done(struct mq_scsi_cmnd *cmd)
 {
-	mq_complete_request(mq_scsi_cmd_rq(cmd));
+	struct mq_scsi_device *sdev = cmd->sdev;
+
+	if (likely(mq_complete_request(mq_scsi_cmd_rq(cmd))))
+		this_cpu_inc(sdev->stats->done);
+	else
+		this_cpu_inc(sdev->stats->done_late);
 }
 EXPORT_SYMBOL_GPL(mq_scsi_done);
 
@@ -327,6 +350,7 @@ static int __init mq_scsi_init(void)
 	ret = mq_sd_init();
 	if (ret)
 		goto err_dev;
+	mq_scsi_debugfs_init();
 	return 0;
 
 err_dev:
@@ -338,6 +362,7 @@ err_host:
 
 static void __exit mq_scsi_exit(void)
 {
+	mq_scsi_debugfs_exit();
 	mq_sd_exit();
 	class_unregister(&mq_scsi_dev_class);
 	class_unregister(&mq_scsi_host_class);

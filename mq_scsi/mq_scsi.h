@@ -52,6 +52,7 @@
 
 struct mq_scsi_host;
 struct mq_scsi_device;
+struct mq_scsi_stats;
 
 /**
  * struct mq_scsi_cmnd - one SCSI command, preallocated per tag
@@ -90,8 +91,10 @@ struct mq_scsi_cmnd {
 	/* private: */
 	unsigned int flags;
 	unsigned int retries;
+	unsigned long start;		/* jiffies at first issue */
 	void *buf;
 	unsigned int buflen;
+	u8 *param;			/* UNMAP parameter list (DMA-able) */
 };
 
 /**
@@ -238,6 +241,21 @@ struct mq_scsi_device {
 	bool use_16;			/* READ CAPACITY 16 worked */
 	bool wce, fua;
 	bool disk_added;
+	/* logical block provisioning: READ CAPACITY 16, VPD B0 and B2 */
+	bool lbpme, lbprz, lbpvpd, lbpu, lbpws, lbpws10;
+	u8 lbp_mode;			/* how discards are sent */
+	u32 max_unmap_blocks;
+	u32 unmap_granularity;
+	u32 unmap_alignment;		/* valid with @unmap_alignment_valid */
+	bool unmap_alignment_valid;
+	u32 max_ws_blocks;		/* WRITE SAME limit, 0: none */
+	/* queue depth flow control (TASK SET FULL) */
+	unsigned int max_queue_depth;	/* what the depth ramps back up to */
+	unsigned long last_queue_full;	/* jiffies */
+	unsigned long last_ramp_up;	/* jiffies */
+	unsigned long ramp_up_period;	/* jiffies */
+	struct mq_scsi_stats __percpu *stats;
+	struct dentry *debugfs_dir;
 };
 
 /**

@@ -8,7 +8,6 @@
 #include "mq_scsi.h"
 
 /* &mq_scsi_cmnd.flags */
-#define MQ_SCMD_PREPARED	BIT(0)	/* CDB and data set up */
 #define MQ_SCMD_PASSTHROUGH	BIT(1)	/* internal or SG_IO: no retries */
 #define MQ_SCMD_FLUSHING	BIT(2)	/* preflush phase of a write */
 #define MQ_SCMD_FLUSH_DONE	BIT(3)	/* preflush done, data phase next */
@@ -20,6 +19,43 @@
 /* Backoff before retrying a NOT READY command, in ms. */
 #define MQ_SCSI_NOT_READY_DELAY_MS	100
 #define MQ_SCSI_BUSY_DELAY_MS	10
+
+/* &mq_scsi_device.lbp_mode: how a discard is sent (like sd's). */
+enum {
+	MQ_SD_LBP_NONE,
+	MQ_SD_LBP_UNMAP,
+	MQ_SD_LBP_WS16,
+	MQ_SD_LBP_WS10,
+};
+
+#define MQ_SD_MAX_WS10_BLOCKS	0xffff
+#define MQ_SD_MAX_WS16_BLOCKS	0x7fffff
+/* One UNMAP parameter list: 8-byte header + one 16-byte descriptor. */
+#define MQ_SD_UNMAP_LEN		24
+
+/* Busy / TASK SET FULL retries are not counted, but bounded in time. */
+#define MQ_SCSI_BUSY_TIMEOUT	(120 * HZ)
+/* Default &mq_scsi_device.ramp_up_period, in ms. */
+#define MQ_SCSI_RAMP_UP_MS	1000
+
+/*
+ * Per-CPU command counters of a logical unit (debugfs).  When the unit is
+ * idle, dispatched == done + eh_taken + eh_failed: nothing was lost, and
+ * done_late counts completions the LLD sent after error handling had the
+ * command (ignored, never a second completion).
+ */
+struct mq_scsi_stats {
+	u64 dispatched;		/* accepted by queuecommand */
+	u64 done;		/* completed by the LLD */
+	u64 done_late;		/* LLD completion ignored (EH owned it) */
+	u64 busy;		/* queuecommand said busy */
+	u64 retries;		/* requeued for a retry */
+	u64 queue_full;		/* TASK SET FULL / BUSY status */
+	u64 timeouts;
+	u64 eh_taken;		/* given up by the LLD to abort/reset */
+	u64 eh_failed;		/* every EH step failed */
+	u64 medium_errors;
+};
 
 /* Largest SG_IO data transfer (bounce buffer). */
 #define MQ_SCSI_SG_IO_MAX	(1024 * 1024)
@@ -33,6 +69,12 @@ static inline struct mq_scsi_cmnd *mq_scsi_rq_cmd(struct mq_request *rq)
 static inline struct mq_request *mq_scsi_cmd_rq(struct mq_scsi_cmnd *cmd)
 {
 	return mq_rq_from_pdu(cmd);
+}
+
+/* Internal and SG_IO requests (mq_scsi_execute()). */
+static inline bool mq_scsi_rq_passthrough(const struct mq_request *rq)
+{
+	return mq_rq_op(rq) == REQ_OP_DRV_IN || mq_rq_op(rq) == REQ_OP_DRV_OUT;
 }
 
 static inline struct mq_scsi_host *mq_scsi_set_host(struct mq_tag_set *set)
@@ -63,8 +105,13 @@ int mq_scsi_execute(struct mq_scsi_device *sdev, const u8 *cdb,
 		    unsigned int timeout, unsigned int *resid);
 int mq_scsi_scan(struct mq_scsi_host *shost);
 void mq_scsi_remove_device(struct mq_scsi_device *sdev);
+int mq_scsi_rescan_device(struct mq_scsi_device *sdev);
+
+/* pr.c */
+extern const struct pr_ops mq_sd_pr_ops;
 
 /* sd.c */
+extern const char *const mq_sd_lbp_names[];
 blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq);
 int mq_sd_add_disk(struct mq_scsi_device *sdev);
 void mq_sd_remove_disk(struct mq_scsi_device *sdev);
@@ -76,6 +123,12 @@ bool mq_scsi_decode_sense(const u8 *sb, unsigned int len,
 			  struct mq_scsi_sense *s);
 void mq_scsi_complete_io(struct mq_request *rq);
 enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq);
+
+/* debugfs.c */
+void mq_scsi_debugfs_init(void);
+void mq_scsi_debugfs_exit(void);
+void mq_scsi_debugfs_add(struct mq_scsi_device *sdev);
+void mq_scsi_debugfs_remove(struct mq_scsi_device *sdev);
 
 /* sg_io.c */
 int mq_scsi_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,

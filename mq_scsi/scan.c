@@ -126,10 +126,11 @@ static int mq_scsi_exec_retry(struct mq_scsi_device *sdev, const u8 *cdb,
 	return ret;
 }
 
-static int mq_scsi_inquiry(struct mq_scsi_device *sdev, u8 page, u8 *buf,
-			   unsigned int len)
+/* Standard INQUIRY (@evpd false) or VPD page @page. */
+static int mq_scsi_inquiry(struct mq_scsi_device *sdev, bool evpd, u8 page,
+			   u8 *buf, unsigned int len)
 {
-	u8 cdb[6] = { INQUIRY, page ? 1 : 0, page, len >> 8, len & 0xff, 0 };
+	u8 cdb[6] = { INQUIRY, evpd, page, len >> 8, len & 0xff, 0 };
 
 	memset(buf, 0, len);
 	return mq_scsi_exec_retry(sdev, cdb, sizeof(cdb), buf, len, NULL);
@@ -150,7 +151,7 @@ static u8 *mq_scsi_get_vpd(struct mq_scsi_device *sdev, const u8 *pg0,
 	buf = kmalloc(MQ_SCAN_VPD_LEN, GFP_KERNEL);
 	if (!buf)
 		return NULL;
-	if (mq_scsi_inquiry(sdev, page, buf, MQ_SCAN_VPD_LEN) || buf[1] != page) {
+	if (mq_scsi_inquiry(sdev, true, page, buf, MQ_SCAN_VPD_LEN) || buf[1] != page) {
 		kfree(buf);
 		return NULL;
 	}
@@ -159,20 +160,49 @@ static u8 *mq_scsi_get_vpd(struct mq_scsi_device *sdev, const u8 *pg0,
 
 static void mq_scsi_read_vpd(struct mq_scsi_device *sdev)
 {
-	u8 *pg0, *b0;
+	u8 *pg0, *b0, *b2;
 
 	pg0 = kmalloc(MQ_SCAN_VPD_LEN, GFP_KERNEL);
 	if (!pg0)
 		return;
-	if (mq_scsi_inquiry(sdev, 0, pg0, MQ_SCAN_VPD_LEN) || pg0[1] != 0)
+	if (mq_scsi_inquiry(sdev, true, 0, pg0, MQ_SCAN_VPD_LEN) || pg0[1] != 0)
 		goto out;
 	sdev->vpd_pg80 = mq_scsi_get_vpd(sdev, pg0, 0x80);
 	sdev->vpd_pg83 = mq_scsi_get_vpd(sdev, pg0, 0x83);
 	b0 = mq_scsi_get_vpd(sdev, pg0, 0xb0);
 	if (b0) {
-		if (get_unaligned_be16(&b0[2]) >= 12)
+		unsigned int len = get_unaligned_be16(&b0[2]);
+
+		if (len >= 12)
 			sdev->max_xfer_blocks = get_unaligned_be32(&b0[8]);
+		if (len >= 0x3c - 4 + 4) {
+			u32 lba_count = get_unaligned_be32(&b0[20]);
+			u32 desc_count = get_unaligned_be32(&b0[24]);
+
+			if (lba_count && desc_count)
+				sdev->max_unmap_blocks = lba_count;
+			sdev->unmap_granularity =
+				max_t(u32, get_unaligned_be32(&b0[28]), 1);
+			if (b0[32] & 0x80) {
+				sdev->unmap_alignment =
+					get_unaligned_be32(&b0[32]) & ~BIT(31);
+				sdev->unmap_alignment_valid = true;
+			}
+			sdev->max_ws_blocks = min_t(u64,
+						    get_unaligned_be64(&b0[36]),
+						    U32_MAX);
+		}
 		kfree(b0);
+	}
+	b2 = mq_scsi_get_vpd(sdev, pg0, 0xb2);
+	if (b2) {
+		if (get_unaligned_be16(&b2[2]) >= 2) {
+			sdev->lbpvpd = true;
+			sdev->lbpu = b2[5] & 0x80;
+			sdev->lbpws = b2[5] & 0x40;
+			sdev->lbpws10 = b2[5] & 0x20;
+		}
+		kfree(b2);
 	}
 out:
 	kfree(pg0);
@@ -194,6 +224,8 @@ static int mq_scsi_read_capacity(struct mq_scsi_device *sdev)
 		sdev->capacity = get_unaligned_be64(&buf[0]) + 1;
 		sdev->sector_size = get_unaligned_be32(&buf[8]);
 		sdev->phys_block_size = sdev->sector_size << (buf[13] & 0xf);
+		sdev->lbpme = buf[14] & 0x80;
+		sdev->lbprz = buf[14] & 0x40;
 		sdev->use_16 = true;
 	} else {
 		memset(buf, 0, 32);
@@ -246,6 +278,7 @@ static void mq_scsi_dev_release(struct device *dev)
 						   dev);
 
 	percpu_ref_exit(&sdev->usage);
+	free_percpu(sdev->stats);
 	kfree(sdev->vpd_pg80);
 	kfree(sdev->vpd_pg83);
 	kfree(sdev);
@@ -273,6 +306,8 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	sdev->lun = lun;
 	sdev->index = -1;
 	sdev->queue_depth = shost->cmd_per_lun;
+	sdev->max_queue_depth = shost->cmd_per_lun;
+	sdev->ramp_up_period = msecs_to_jiffies(MQ_SCSI_RAMP_UP_MS);
 	sdev->state = MQ_SDEV_CREATED;
 	INIT_LIST_HEAD(&sdev->siblings);
 	init_completion(&sdev->usage_done);
@@ -281,8 +316,12 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	sdev->dev.parent = &shost->dev;
 	sdev->dev.release = mq_scsi_dev_release;
 	dev_set_name(&sdev->dev, "%u:0:%u:%llu", shost->host_no, id, lun);
-	if (percpu_ref_init(&sdev->usage, mq_scsi_usage_release, 0,
+	sdev->stats = alloc_percpu(struct mq_scsi_stats);
+	if (!sdev->stats ||
+	    percpu_ref_init(&sdev->usage, mq_scsi_usage_release, 0,
 			    GFP_KERNEL)) {
+		free_percpu(sdev->stats);
+		sdev->stats = NULL;
 		put_device(&sdev->dev);
 		return NULL;
 	}
@@ -338,7 +377,7 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = mq_scsi_inquiry(sdev, 0, inq, MQ_SCAN_INQ_LEN);
+	ret = mq_scsi_inquiry(sdev, false, 0, inq, MQ_SCAN_INQ_LEN);
 	if (ret) {
 		ret = 0;
 		goto err;
@@ -370,10 +409,12 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 	ret = device_add(&sdev->dev);
 	if (ret)
 		goto err;
+	mq_scsi_debugfs_add(sdev);
 	WRITE_ONCE(sdev->state, MQ_SDEV_RUNNING);
 	ret = mq_sd_add_disk(sdev);
 	if (ret) {
 		WRITE_ONCE(sdev->state, MQ_SDEV_DEL);
+		mq_scsi_debugfs_remove(sdev);
 		device_del(&sdev->dev);
 		goto err;
 	}
@@ -493,6 +534,44 @@ void mq_scsi_remove_device(struct mq_scsi_device *sdev)
 	mq_sd_remove_disk(sdev);
 	WRITE_ONCE(sdev->state, MQ_SDEV_DEL);
 	mq_free_queue(sdev->q);
+	mq_scsi_debugfs_remove(sdev);
 	device_del(&sdev->dev);
 	put_device(&sdev->dev);
+}
+
+/*
+ * Read the capacity again (sysfs rescan), e.g. after the LUN was resized;
+ * the disk's size follows, with a uevent.
+ */
+int mq_scsi_rescan_device(struct mq_scsi_device *sdev)
+{
+	struct mq_scsi_host *shost = sdev->host;
+	u32 bs;
+	int ret = 0;
+
+	mutex_lock(&shost->scan_mutex);
+	if (sdev->state != MQ_SDEV_RUNNING || !sdev->disk_added) {
+		ret = -ENODEV;
+		goto out;
+	}
+	if (!mq_scsi_device_get(sdev)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	bs = sdev->sector_size;
+	ret = mq_scsi_read_capacity(sdev);
+	if (!ret && sdev->sector_size != bs) {
+		dev_err(&sdev->dev, "block size changed (%u -> %u): delete and rescan the host\n",
+			bs, sdev->sector_size);
+		WRITE_ONCE(sdev->sector_size, bs);
+		ret = -EIO;
+	}
+	if (!ret)
+		set_capacity_and_notify(sdev->q->disk, sdev->capacity <<
+					(ilog2(sdev->sector_size) -
+					 SECTOR_SHIFT));
+	mq_scsi_device_put(sdev);
+out:
+	mutex_unlock(&shost->scan_mutex);
+	return ret;
 }

@@ -30,7 +30,11 @@
 #define SDEBUG_RESP_LEN		512
 #define SDEBUG_SG_TABLESIZE	128
 #define SDEBUG_MAX_SECTORS	2048
+#define SDEBUG_OPT_MEDIUM_ERR	0x2
 #define SDEBUG_OPT_TIMEOUT	0x4
+#define SDEBUG_OPTS_KNOWN	(SDEBUG_OPT_MEDIUM_ERR | SDEBUG_OPT_TIMEOUT)
+#define SDEBUG_MEDIUM_ERR_ADDR	0x1234
+#define SDEBUG_MEDIUM_ERR_NUM	10
 #define SDEBUG_VENDOR		"Linux   "
 #define SDEBUG_PRODUCT		"mq_scsi_debug   "
 #define SDEBUG_REV		"0191"
@@ -46,6 +50,19 @@ static int sdebug_ndelay;
 static int sdebug_every_nth;
 static int sdebug_opts;
 static int sdebug_abort_fails;
+static int sdebug_dev_reset_fails;
+static int sdebug_medium_error_start = SDEBUG_MEDIUM_ERR_ADDR;
+static int sdebug_medium_error_count = SDEBUG_MEDIUM_ERR_NUM;
+static int sdebug_tsf_depth;
+static int sdebug_lbpu;
+static int sdebug_lbpws;
+static int sdebug_lbpws10;
+static int sdebug_lbprz = 1;
+static u32 sdebug_unmap_alignment;
+static u32 sdebug_unmap_granularity = 1;
+static u32 sdebug_unmap_max_blocks = 0xffffffff;
+static u32 sdebug_unmap_max_desc = 256;
+static u32 sdebug_write_same_length = 0xffff;
 
 struct sdebug_int_param {
 	int *val;
@@ -119,15 +136,122 @@ static struct sdebug_int_param sdebug_p_every_nth = {
 module_param_cb(every_nth, &sdebug_int_ops, &sdebug_p_every_nth, 0644);
 MODULE_PARM_DESC(every_nth, "with opts 0x4: swallow every nth READ/WRITE (0: off)");
 
-static struct sdebug_int_param sdebug_p_opts = {
-	&sdebug_opts, 0, SDEBUG_OPT_TIMEOUT };
-module_param_cb(opts, &sdebug_int_ops, &sdebug_p_opts, 0644);
-MODULE_PARM_DESC(opts, "0x4: every_nth READ/WRITE commands time out (default 0)");
+static int sdebug_set_opts(const char *val, const struct kernel_param *kp)
+{
+	int n;
+
+	if (kstrtoint(val, 0, &n) || n < 0 || (n & ~SDEBUG_OPTS_KNOWN)) {
+		pr_err("invalid value '%.*s' for opts: known bits 0x%x\n",
+		       (int)strcspn(val, "\n"), val, SDEBUG_OPTS_KNOWN);
+		return -EINVAL;
+	}
+	WRITE_ONCE(sdebug_opts, n);
+	return 0;
+}
+
+static const struct kernel_param_ops sdebug_opts_ops = {
+	.set = sdebug_set_opts,
+	.get = param_get_int,
+};
+module_param_cb(opts, &sdebug_opts_ops, &sdebug_opts, 0644);
+MODULE_PARM_DESC(opts, "0x2: medium errors (medium_error_start/count), 0x4: every_nth READ/WRITE commands time out (default 0)");
+
+static struct sdebug_int_param sdebug_p_medium_error_start = {
+	&sdebug_medium_error_start, 0, INT_MAX };
+module_param_cb(medium_error_start, &sdebug_int_ops,
+		&sdebug_p_medium_error_start, 0644);
+MODULE_PARM_DESC(medium_error_start, "with opts 0x2: first LBA that returns MEDIUM ERROR on read (default 0x1234)");
+static struct sdebug_int_param sdebug_p_medium_error_count = {
+	&sdebug_medium_error_count, 0, INT_MAX };
+module_param_cb(medium_error_count, &sdebug_int_ops,
+		&sdebug_p_medium_error_count, 0644);
+MODULE_PARM_DESC(medium_error_count, "with opts 0x2: how many LBAs from medium_error_start (default 10)");
+
+static struct sdebug_int_param sdebug_p_tsf_depth = {
+	&sdebug_tsf_depth, 0, 4096 };
+module_param_cb(tsf_depth, &sdebug_int_ops, &sdebug_p_tsf_depth, 0644);
+MODULE_PARM_DESC(tsf_depth, "READ/WRITE beyond this many in flight per LUN get TASK SET FULL (0: off; mq_scsi_debug only)");
+
+static struct sdebug_int_param sdebug_p_dev_reset_fails = {
+	&sdebug_dev_reset_fails, 0, 1 };
+module_param_cb(dev_reset_fails, &sdebug_int_ops, &sdebug_p_dev_reset_fails,
+		0644);
+MODULE_PARM_DESC(dev_reset_fails, "1: the device reset handler fails, so a host reset takes over (mq_scsi_debug only)");
 
 static struct sdebug_int_param sdebug_p_abort_fails = {
 	&sdebug_abort_fails, 0, 1 };
 module_param_cb(abort_fails, &sdebug_int_ops, &sdebug_p_abort_fails, 0644);
 MODULE_PARM_DESC(abort_fails, "1: the abort handler fails, so timeouts escalate to a device reset (mq_scsi_debug only)");
+
+static struct sdebug_int_param sdebug_p_lbpu = { &sdebug_lbpu, 0, 1 };
+module_param_cb(lbpu, &sdebug_int_ops, &sdebug_p_lbpu, 0444);
+MODULE_PARM_DESC(lbpu, "enable LBP, support UNMAP (default 0)");
+static struct sdebug_int_param sdebug_p_lbpws = { &sdebug_lbpws, 0, 1 };
+module_param_cb(lbpws, &sdebug_int_ops, &sdebug_p_lbpws, 0444);
+MODULE_PARM_DESC(lbpws, "enable LBP, support WRITE SAME(16) with UNMAP (default 0)");
+static struct sdebug_int_param sdebug_p_lbpws10 = { &sdebug_lbpws10, 0, 1 };
+module_param_cb(lbpws10, &sdebug_int_ops, &sdebug_p_lbpws10, 0444);
+MODULE_PARM_DESC(lbpws10, "enable LBP, support WRITE SAME(10) with UNMAP (default 0)");
+static struct sdebug_int_param sdebug_p_lbprz = { &sdebug_lbprz, 0, 1 };
+module_param_cb(lbprz, &sdebug_int_ops, &sdebug_p_lbprz, 0444);
+MODULE_PARM_DESC(lbprz, "unmapped blocks read back as zeros (default 1)");
+
+struct sdebug_u32_param {
+	u32 *val;
+	u32 min, max;
+};
+
+static int sdebug_set_u32(const char *val, const struct kernel_param *kp)
+{
+	const struct sdebug_u32_param *p = kp->arg;
+	u32 n;
+
+	if (kstrtou32(val, 0, &n) || n < p->min || n > p->max) {
+		pr_err("invalid value '%.*s' for %s: expected %u..%u\n",
+		       (int)strcspn(val, "\n"), val, kp->name, p->min, p->max);
+		return -EINVAL;
+	}
+	WRITE_ONCE(*p->val, n);
+	return 0;
+}
+
+static int sdebug_get_u32(char *buf, const struct kernel_param *kp)
+{
+	const struct sdebug_u32_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", READ_ONCE(*p->val));
+}
+
+static const struct kernel_param_ops sdebug_u32_ops = {
+	.set = sdebug_set_u32,
+	.get = sdebug_get_u32,
+};
+
+static struct sdebug_u32_param sdebug_p_unmap_alignment = {
+	&sdebug_unmap_alignment, 0, U32_MAX >> 1 };
+module_param_cb(unmap_alignment, &sdebug_u32_ops, &sdebug_p_unmap_alignment,
+		0444);
+MODULE_PARM_DESC(unmap_alignment, "lowest aligned thin provisioning LBA (default 0)");
+static struct sdebug_u32_param sdebug_p_unmap_granularity = {
+	&sdebug_unmap_granularity, 1, U32_MAX };
+module_param_cb(unmap_granularity, &sdebug_u32_ops,
+		&sdebug_p_unmap_granularity, 0444);
+MODULE_PARM_DESC(unmap_granularity, "thin provisioning granularity in blocks (default 1)");
+static struct sdebug_u32_param sdebug_p_unmap_max_blocks = {
+	&sdebug_unmap_max_blocks, 0, U32_MAX };
+module_param_cb(unmap_max_blocks, &sdebug_u32_ops, &sdebug_p_unmap_max_blocks,
+		0444);
+MODULE_PARM_DESC(unmap_max_blocks, "max blocks one UNMAP may unmap (default 0xffffffff)");
+static struct sdebug_u32_param sdebug_p_unmap_max_desc = {
+	&sdebug_unmap_max_desc, 0, 4096 };
+module_param_cb(unmap_max_desc, &sdebug_u32_ops, &sdebug_p_unmap_max_desc,
+		0444);
+MODULE_PARM_DESC(unmap_max_desc, "max ranges in one UNMAP (default 256)");
+static struct sdebug_u32_param sdebug_p_write_same_length = {
+	&sdebug_write_same_length, 0, U32_MAX };
+module_param_cb(write_same_length, &sdebug_u32_ops,
+		&sdebug_p_write_same_length, 0444);
+MODULE_PARM_DESC(write_same_length, "max blocks per WRITE SAME (default 0xffff)");
 
 static int sdebug_set_sector_size(const char *val,
 				  const struct kernel_param *kp)
@@ -161,8 +285,10 @@ enum {
 struct sdebug_cmd {
 	struct hrtimer timer;
 	struct mq_scsi_cmnd *cmd;
+	struct sdebug_lu *lu;	/* with @counted */
 	atomic_t state;
 	bool timer_ready;
+	bool counted;		/* in @lu->inflight */
 	u8 resp[SDEBUG_RESP_LEN];
 };
 
@@ -170,6 +296,14 @@ struct sdebug_lu {
 	u8 *store;
 	bool ua_pending;	/* power on / reset unit attention */
 	bool stopped;
+	atomic_t inflight;	/* counted commands (tsf_depth) */
+	/* persistent reservations, one I_T nexus: ours */
+	spinlock_t pr_lock;
+	u32 pr_generation;
+	u64 pr_key;		/* valid with @pr_registered */
+	bool pr_registered;
+	bool pr_reserved;
+	u8 pr_type;		/* valid with @pr_reserved */
 };
 
 struct sdebug_host {
@@ -180,6 +314,14 @@ struct sdebug_host {
 static struct mq_scsi_host *sdebug_shost;
 static atomic_t sdebug_cmnd_count = ATOMIC_INIT(0);
 static atomic_t sdebug_timeouts = ATOMIC_INIT(0);
+static atomic_t sdebug_medium_errors = ATOMIC_INIT(0);
+static atomic_t sdebug_tsf_count = ATOMIC_INIT(0);
+
+/* Logical block provisioning on (like scsi_debug's scsi_debug_lbp()). */
+static bool sdebug_lbp(void)
+{
+	return sdebug_lbpu || sdebug_lbpws || sdebug_lbpws10;
+}
 
 static struct sdebug_lu *sdebug_lu(struct mq_scsi_device *sdev)
 {
@@ -232,7 +374,7 @@ static void sdebug_inquiry(struct mq_scsi_cmnd *cmd, u8 *r, bool present)
 		if (cdb[2])
 			return sdebug_invalid_field(cmd);
 		r[0] = present ? TYPE_DISK : 0x7f;	/* PQ 3: no LU */
-		r[2] = 0x06;				/* SPC-4 */
+		r[2] = 0x07;				/* SPC-5, like scsi_debug */
 		r[3] = 0x02;
 		r[4] = 96 - 5;
 		r[7] = 0x02;				/* CmdQue */
@@ -252,6 +394,11 @@ static void sdebug_inquiry(struct mq_scsi_cmnd *cmd, u8 *r, bool present)
 		r[6] = 0x83;
 		r[7] = 0xb0;
 		n = 8;
+		if (sdebug_lbp()) {
+			r[8] = 0xb2;
+			r[3]++;
+			n++;
+		}
 		break;
 	case 0x80:
 		n = snprintf(&r[4], 20, "MQSD%04u%04llu", sdev->id, sdev->lun);
@@ -274,7 +421,25 @@ static void sdebug_inquiry(struct mq_scsi_cmnd *cmd, u8 *r, bool present)
 		put_unaligned_be32(SDEBUG_MAX_SECTORS * 512 / sdebug_sector_size,
 				   &r[8]);
 		put_unaligned_be32(64 * 1024 / sdebug_sector_size, &r[12]);
+		if (sdebug_lbpu) {
+			put_unaligned_be32(sdebug_unmap_max_blocks, &r[20]);
+			put_unaligned_be32(sdebug_unmap_max_desc, &r[24]);
+		}
+		put_unaligned_be32(sdebug_unmap_granularity, &r[28]);
+		if (sdebug_unmap_alignment) {
+			put_unaligned_be32(sdebug_unmap_alignment, &r[32]);
+			r[32] |= 0x80;			/* UGAVALID */
+		}
+		put_unaligned_be64(sdebug_write_same_length, &r[36]);
 		n = 0x40;
+		break;
+	case 0xb2:
+		if (!sdebug_lbp())
+			return sdebug_invalid_field(cmd);
+		r[3] = 4;
+		r[5] = (sdebug_lbpu ? 0x80 : 0) | (sdebug_lbpws ? 0x40 : 0) |
+		       (sdebug_lbpws10 ? 0x20 : 0) | (sdebug_lbprz ? 0x04 : 0);
+		n = 8;
 		break;
 	default:
 		return sdebug_invalid_field(cmd);
@@ -306,6 +471,8 @@ static void sdebug_read_capacity(struct mq_scsi_cmnd *cmd, u8 *r, bool sixteen)
 			return sdebug_invalid_field(cmd);
 		put_unaligned_be64(last, &r[0]);
 		put_unaligned_be32(sdebug_sector_size, &r[8]);
+		if (sdebug_lbp())
+			r[14] = 0x80 | (sdebug_lbprz ? 0x40 : 0); /* LBPME, LBPRZ */
 		return sdebug_resp(cmd, r, 32,
 				   get_unaligned_be32(&cmd->cmnd[10]));
 	}
@@ -432,6 +599,21 @@ static void sdebug_rw(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
 		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x21, 0);
 	if (nr > SDEBUG_MAX_SECTORS * 512 / sdebug_sector_size)
 		return sdebug_invalid_field(cmd);
+	if (!write && (READ_ONCE(sdebug_opts) & SDEBUG_OPT_MEDIUM_ERR)) {
+		u64 mstart = READ_ONCE(sdebug_medium_error_start);
+		u64 mcount = READ_ONCE(sdebug_medium_error_count);
+
+		if (mcount && lba < mstart + mcount && lba + nr > mstart) {
+			/* UNRECOVERED READ ERROR at the first bad LBA */
+			sdebug_sense(cmd, MEDIUM_ERROR, 0x11, 0);
+			cmd->sense_buffer[0] |= 0x80;		/* VALID */
+			put_unaligned_be32(max(lba, mstart),
+					   &cmd->sense_buffer[3]);
+			cmd->resid = cmd->transfer_len;
+			atomic_inc(&sdebug_medium_errors);
+			return;
+		}
+	}
 	bytes = min(nr * sdebug_sector_size, cmd->transfer_len);
 	if (!bytes) {
 		cmd->resid = cmd->transfer_len;
@@ -449,6 +631,236 @@ static void sdebug_rw(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
 					lu->store + lba * sdebug_sector_size,
 					bytes);
 	cmd->resid = cmd->transfer_len - n;
+}
+
+/* Unmapped blocks read back as zeros (lbprz) or as whatever was there. */
+static void sdebug_unmap_range(struct sdebug_lu *lu, u64 lba, u32 nr)
+{
+	memset(lu->store + lba * sdebug_sector_size, 0,
+	       (size_t)nr * sdebug_sector_size);
+}
+
+static void sdebug_unmap(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
+			 u8 *r)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
+	unsigned int plen = get_unaligned_be16(&cmd->cmnd[7]), n, i, nd;
+
+	if (!sdebug_lbpu)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x20, 0);
+	if (!plen)
+		return;
+	if (plen < 8 || plen > SDEBUG_RESP_LEN ||
+	    cmd->sc_data_direction != DMA_TO_DEVICE ||
+	    cmd->transfer_len < plen)
+		return sdebug_invalid_field(cmd);
+	n = sg_copy_to_buffer(cmd->sgl, cmd->sg_count, r, plen);
+	if (n < plen)
+		return sdebug_invalid_field(cmd);
+	nd = get_unaligned_be16(&r[2]) / 16;
+	/* parameter list length error / invalid field in parameter list */
+	if (get_unaligned_be16(&r[0]) + 2 > plen || 8 + nd * 16 > plen)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x1a, 0);
+	if (nd > sdebug_unmap_max_desc)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x26, 0);
+	for (i = 0; i < nd; i++) {
+		u64 lba = get_unaligned_be64(&r[8 + 16 * i]);
+		u32 nr = get_unaligned_be32(&r[8 + 16 * i + 8]);
+
+		if (lba > h->capacity || nr > h->capacity - lba)
+			return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x21, 0);
+		if (nr > sdebug_unmap_max_blocks)
+			return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x26, 0);
+	}
+	for (i = 0; i < nd; i++)
+		sdebug_unmap_range(lu, get_unaligned_be64(&r[8 + 16 * i]),
+				   get_unaligned_be32(&r[8 + 16 * i + 8]));
+}
+
+static void sdebug_write_same(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu)
+{
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
+	bool sixteen = cmd->cmnd[0] == WRITE_SAME_16;
+	bool unmap = cmd->cmnd[1] & 0x08;
+	bool ndob = sixteen && (cmd->cmnd[1] & 0x01);
+	u8 *dst;
+	u64 lba;
+	u32 nr, i;
+
+	if (sixteen) {
+		lba = get_unaligned_be64(&cmd->cmnd[2]);
+		nr = get_unaligned_be32(&cmd->cmnd[10]);
+	} else {
+		lba = get_unaligned_be32(&cmd->cmnd[2]);
+		nr = get_unaligned_be16(&cmd->cmnd[7]);
+	}
+	if (unmap && !(sixteen ? sdebug_lbpws : sdebug_lbpws10))
+		return sdebug_invalid_field(cmd);
+	if (nr > sdebug_write_same_length)
+		return sdebug_invalid_field(cmd);
+	if (lba > h->capacity || nr > h->capacity - lba)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x21, 0);
+	if (lu->stopped)
+		return sdebug_sense(cmd, NOT_READY, 0x04, 0x02);
+	if (!nr)
+		return;
+	/* unmapped blocks read as zeros here, whatever lbprz says */
+	if (unmap || ndob)
+		return sdebug_unmap_range(lu, lba, nr);
+	if (cmd->sc_data_direction != DMA_TO_DEVICE ||
+	    cmd->transfer_len < sdebug_sector_size)
+		return sdebug_invalid_field(cmd);
+	dst = lu->store + lba * sdebug_sector_size;
+	if (sg_copy_to_buffer(cmd->sgl, cmd->sg_count, dst,
+			      sdebug_sector_size) < sdebug_sector_size)
+		return sdebug_invalid_field(cmd);
+	for (i = 1; i < nr; i++)
+		memcpy(dst + (size_t)i * sdebug_sector_size, dst,
+		       sdebug_sector_size);
+	cmd->resid = cmd->transfer_len - sdebug_sector_size;
+}
+
+/* PERSISTENT RESERVE IN: READ KEYS, READ RESERVATION, REPORT CAPABILITIES */
+static void sdebug_pr_in(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
+			 u8 *r)
+{
+	unsigned int alloc = get_unaligned_be16(&cmd->cmnd[7]), n = 8;
+	unsigned long flags;
+
+	memset(r, 0, 32);
+	spin_lock_irqsave(&lu->pr_lock, flags);
+	put_unaligned_be32(lu->pr_generation, &r[0]);
+	switch (cmd->cmnd[1] & 0x1f) {
+	case 0x00:	/* READ KEYS */
+		if (lu->pr_registered) {
+			put_unaligned_be32(8, &r[4]);
+			put_unaligned_be64(lu->pr_key, &r[8]);
+			n += 8;
+		}
+		break;
+	case 0x01:	/* READ RESERVATION */
+		if (lu->pr_reserved) {
+			put_unaligned_be32(16, &r[4]);
+			put_unaligned_be64(lu->pr_key, &r[8]);
+			r[21] = lu->pr_type;	/* scope 0: logical unit */
+			n += 16;
+		}
+		break;
+	case 0x02:	/* REPORT CAPABILITIES */
+		memset(r, 0, 8);
+		put_unaligned_be16(8, &r[0]);
+		r[2] = 0x01;			/* PTPL_C */
+		r[3] = 0x80;			/* TMV: the mask is valid */
+		r[4] = 0x80 | 0x40 | 0x20 | 0x08 | 0x02;
+		r[5] = 0x01;
+		break;
+	default:
+		spin_unlock_irqrestore(&lu->pr_lock, flags);
+		return sdebug_invalid_field(cmd);
+	}
+	spin_unlock_irqrestore(&lu->pr_lock, flags);
+	sdebug_resp(cmd, r, n, alloc);
+}
+
+static bool sdebug_pr_type_ok(u8 type)
+{
+	return type == 1 || type == 3 || (type >= 5 && type <= 8);
+}
+
+/*
+ * PERSISTENT RESERVE OUT for the one initiator there is.  A wrong key, or
+ * reserving without a registration, is a RESERVATION CONFLICT as SPC has
+ * it; a release of another type an ILLEGAL REQUEST.
+ */
+static void sdebug_pr_out(struct mq_scsi_cmnd *cmd, struct sdebug_lu *lu,
+			  u8 *r)
+{
+	u8 sa = cmd->cmnd[1] & 0x1f, scope = cmd->cmnd[2] >> 4;
+	u8 type = cmd->cmnd[2] & 0xf;
+	unsigned long flags;
+	u64 key, sa_key;
+	bool conflict = false;
+
+	if (get_unaligned_be32(&cmd->cmnd[5]) != 24)
+		return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x1a, 0);
+	if (cmd->sc_data_direction != DMA_TO_DEVICE ||
+	    cmd->transfer_len < 24 ||
+	    sg_copy_to_buffer(cmd->sgl, cmd->sg_count, r, 24) < 24)
+		return sdebug_invalid_field(cmd);
+	key = get_unaligned_be64(&r[0]);
+	sa_key = get_unaligned_be64(&r[8]);
+	if (sa != 0x00 && sa != 0x06 && sa != 0x03 &&
+	    (scope || !sdebug_pr_type_ok(type)))
+		return sdebug_invalid_field(cmd);
+
+	spin_lock_irqsave(&lu->pr_lock, flags);
+	switch (sa) {
+	case 0x00:	/* REGISTER */
+	case 0x06:	/* REGISTER AND IGNORE EXISTING KEY */
+		if (sa == 0x00 && (lu->pr_registered ? key != lu->pr_key :
+				   key != 0)) {
+			conflict = true;
+			break;
+		}
+		if (sa_key) {
+			lu->pr_key = sa_key;
+			lu->pr_registered = true;
+		} else if (lu->pr_registered) {
+			/* unregistering the holder releases the reservation */
+			lu->pr_registered = false;
+			lu->pr_reserved = false;
+		}
+		lu->pr_generation++;
+		break;
+	case 0x01:	/* RESERVE */
+		if (!lu->pr_registered || key != lu->pr_key ||
+		    (lu->pr_reserved && lu->pr_type != type)) {
+			conflict = true;
+			break;
+		}
+		lu->pr_reserved = true;
+		lu->pr_type = type;
+		break;
+	case 0x02:	/* RELEASE */
+		if (!lu->pr_registered || key != lu->pr_key) {
+			conflict = true;
+			break;
+		}
+		if (lu->pr_reserved && lu->pr_type != type) {
+			spin_unlock_irqrestore(&lu->pr_lock, flags);
+			/* INVALID RELEASE OF PERSISTENT RESERVATION */
+			return sdebug_sense(cmd, ILLEGAL_REQUEST, 0x26, 0x04);
+		}
+		lu->pr_reserved = false;
+		break;
+	case 0x03:	/* CLEAR */
+		if (!lu->pr_registered || key != lu->pr_key) {
+			conflict = true;
+			break;
+		}
+		lu->pr_registered = false;
+		lu->pr_reserved = false;
+		lu->pr_generation++;
+		break;
+	case 0x04:	/* PREEMPT */
+	case 0x05:	/* PREEMPT AND ABORT */
+		/* the only registrant there is to preempt is ourselves */
+		if (!lu->pr_registered || key != lu->pr_key ||
+		    sa_key != lu->pr_key) {
+			conflict = true;
+			break;
+		}
+		lu->pr_reserved = true;
+		lu->pr_type = type;
+		lu->pr_generation++;
+		break;
+	default:
+		spin_unlock_irqrestore(&lu->pr_lock, flags);
+		return sdebug_invalid_field(cmd);
+	}
+	spin_unlock_irqrestore(&lu->pr_lock, flags);
+	if (conflict)
+		cmd->result = SAM_STAT_RESERVATION_CONFLICT;
 }
 
 static bool sdebug_is_rw(u8 op)
@@ -510,6 +922,19 @@ static void sdebug_exec(struct mq_scsi_cmnd *cmd, u8 *r)
 	case SYNCHRONIZE_CACHE:
 	case SYNCHRONIZE_CACHE_16:
 		break;
+	case UNMAP:
+		sdebug_unmap(cmd, lu, r);
+		break;
+	case PERSISTENT_RESERVE_IN:
+		sdebug_pr_in(cmd, lu, r);
+		break;
+	case PERSISTENT_RESERVE_OUT:
+		sdebug_pr_out(cmd, lu, r);
+		break;
+	case WRITE_SAME:
+	case WRITE_SAME_16:
+		sdebug_write_same(cmd, lu);
+		break;
 	case START_STOP:
 		if (cmd->cmnd[4] & 0xf0)	/* power conditions */
 			return sdebug_invalid_field(cmd);
@@ -521,14 +946,53 @@ static void sdebug_exec(struct mq_scsi_cmnd *cmd, u8 *r)
 	}
 }
 
+/* The command leaves the "hardware": no longer in its LUN's task set. */
+static void sdebug_uncount(struct sdebug_cmd *sc)
+{
+	if (sc->counted) {
+		sc->counted = false;
+		atomic_dec(&sc->lu->inflight);
+	}
+}
+
 static enum hrtimer_restart sdebug_timer_fn(struct hrtimer *t)
 {
 	struct sdebug_cmd *sc = container_of(t, struct sdebug_cmd, timer);
 
 	if (atomic_cmpxchg(&sc->state, SDEBUG_CMD_TIMER, SDEBUG_CMD_IDLE) ==
-	    SDEBUG_CMD_TIMER)
+	    SDEBUG_CMD_TIMER) {
+		sdebug_uncount(sc);
 		mq_scsi_done(sc->cmd);
+	}
 	return HRTIMER_NORESTART;
+}
+
+/*
+ * TASK SET FULL injection: a READ/WRITE finding tsf_depth commands of its
+ * LUN in flight is refused; the others are counted until they complete.
+ */
+static bool sdebug_task_set_full(struct mq_scsi_cmnd *cmd,
+				 struct sdebug_cmd *sc)
+{
+	int depth = READ_ONCE(sdebug_tsf_depth);
+	struct sdebug_lu *lu;
+
+	sc->counted = false;
+	if (likely(!depth) || !sdebug_is_rw(cmd->cmnd[0]))
+		return false;
+	lu = sdebug_lu(cmd->sdev);
+	if (!lu)
+		return false;
+	if (atomic_inc_return(&lu->inflight) > depth) {
+		atomic_dec(&lu->inflight);
+		atomic_inc(&sdebug_tsf_count);
+		cmd->result = SAM_STAT_TASK_SET_FULL;
+		cmd->resid = cmd->transfer_len;
+		return true;
+	}
+	sc->lu = lu;
+	sc->counted = true;
+	return false;
 }
 
 static bool sdebug_inject_timeout(struct mq_scsi_cmnd *cmd)
@@ -553,15 +1017,18 @@ static int sdebug_queuecommand(struct mq_scsi_host *shost,
 		sc->timer.function = sdebug_timer_fn;
 		sc->timer_ready = true;
 	}
+	sc->counted = false;
 	if (sdebug_inject_timeout(cmd)) {
 		atomic_inc(&sdebug_timeouts);
 		atomic_set(&sc->state, SDEBUG_CMD_SWALLOWED);
 		return 0;
 	}
-	sdebug_exec(cmd, sc->resp);
+	if (!sdebug_task_set_full(cmd, sc))
+		sdebug_exec(cmd, sc->resp);
 	ns = sdebug_ndelay ?: jiffies_to_nsecs(sdebug_delay);
 	if (!ns) {
 		atomic_set(&sc->state, SDEBUG_CMD_IDLE);
+		sdebug_uncount(sc);
 		mq_scsi_done(cmd);
 		return 0;
 	}
@@ -573,8 +1040,12 @@ static int sdebug_queuecommand(struct mq_scsi_host *shost,
 /* Take a command back from the "hardware": it will not complete. */
 static void sdebug_forget(struct sdebug_cmd *sc)
 {
-	if (atomic_xchg(&sc->state, SDEBUG_CMD_IDLE) == SDEBUG_CMD_TIMER)
+	int old = atomic_xchg(&sc->state, SDEBUG_CMD_IDLE);
+
+	if (old == SDEBUG_CMD_TIMER)
 		hrtimer_cancel(&sc->timer);
+	if (old != SDEBUG_CMD_IDLE)
+		sdebug_uncount(sc);
 }
 
 static int sdebug_abort(struct mq_scsi_cmnd *cmd)
@@ -604,6 +1075,7 @@ static bool sdebug_reset_one(struct mq_scsi_cmnd *cmd, void *data)
 		return true;
 	if (old == SDEBUG_CMD_TIMER)
 		hrtimer_cancel(&sc->timer);
+	sdebug_uncount(sc);
 	cmd->result = DID_RESET << 16;
 	mq_scsi_done(cmd);
 	return true;
@@ -612,17 +1084,27 @@ static bool sdebug_reset_one(struct mq_scsi_cmnd *cmd, void *data)
 static void sdebug_reset(struct mq_scsi_cmnd *cmd, bool host)
 {
 	struct sdebug_reset r = { .failed = cmd, .sdev = host ? NULL : cmd->sdev };
+	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
 	struct sdebug_lu *lu;
+	int i;
 
 	sdebug_forget(mq_scsi_cmd_priv(cmd));
 	mq_scsi_host_busy_iter(cmd->sdev->host, sdebug_reset_one, &r);
+	/* a reset is reported by a unit attention on what it reset */
+	if (host) {
+		for (i = 0; i < sdebug_num_tgts * sdebug_max_luns; i++)
+			h->lus[i].ua_pending = true;
+		return;
+	}
 	lu = sdebug_lu(cmd->sdev);
-	if (lu && !host)
+	if (lu)
 		lu->ua_pending = true;
 }
 
 static int sdebug_device_reset(struct mq_scsi_cmnd *cmd)
 {
+	if (READ_ONCE(sdebug_dev_reset_fails))
+		return MQ_SCSI_EH_FAILED;
 	sdebug_reset(cmd, false);
 	return MQ_SCSI_EH_SUCCESS;
 }
@@ -668,6 +1150,28 @@ static const struct kernel_param_ops sdebug_timeouts_ops = {
 module_param_cb(injected_timeouts, &sdebug_timeouts_ops, NULL, 0444);
 MODULE_PARM_DESC(injected_timeouts, "commands swallowed so far (read only)");
 
+static int sdebug_param_medium_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&sdebug_medium_errors));
+}
+
+static const struct kernel_param_ops sdebug_medium_ops = {
+	.get = sdebug_param_medium_get,
+};
+module_param_cb(injected_medium_errors, &sdebug_medium_ops, NULL, 0444);
+MODULE_PARM_DESC(injected_medium_errors, "MEDIUM ERRORs returned so far (read only)");
+
+static int sdebug_param_tsf_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&sdebug_tsf_count));
+}
+
+static const struct kernel_param_ops sdebug_tsf_ops = {
+	.get = sdebug_param_tsf_get,
+};
+module_param_cb(injected_tsf, &sdebug_tsf_ops, NULL, 0444);
+MODULE_PARM_DESC(injected_tsf, "TASK SET FULL statuses returned so far (read only)");
+
 static int __init sdebug_init(void)
 {
 	struct sdebug_host *h;
@@ -677,6 +1181,12 @@ static int __init sdebug_init(void)
 		pr_info("submit_queues %d > %u CPUs, using %u\n",
 			sdebug_submit_queues, nr_cpu_ids, nr_cpu_ids);
 		sdebug_submit_queues = nr_cpu_ids;
+	}
+	if (sdebug_unmap_alignment &&
+	    sdebug_unmap_granularity <= sdebug_unmap_alignment) {
+		pr_err("invalid value for unmap_alignment: must be below unmap_granularity (%u)\n",
+		       sdebug_unmap_granularity);
+		return -EINVAL;
 	}
 	sdebug_template.can_queue = sdebug_max_queue;
 	sdebug_template.cmd_per_lun = sdebug_max_queue;
@@ -700,6 +1210,7 @@ static int __init sdebug_init(void)
 			goto err_free;
 		}
 		h->lus[i].ua_pending = true;
+		spin_lock_init(&h->lus[i].pr_lock);
 	}
 	sdebug_shost->max_id = sdebug_num_tgts;
 	sdebug_shost->max_lun = sdebug_max_luns;

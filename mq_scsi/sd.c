@@ -13,6 +13,14 @@
 #include "mq_scsi_priv.h"
 
 static DEFINE_IDA(mq_sd_index_ida);
+
+const char *const mq_sd_lbp_names[] = {
+	[MQ_SD_LBP_NONE]	= "none",
+	[MQ_SD_LBP_UNMAP]	= "unmap",
+	[MQ_SD_LBP_WS16]	= "writesame_16",
+	[MQ_SD_LBP_WS10]	= "writesame_10",
+};
+
 /*
  * Our own major, like sd's: tools (sg3_utils) take the extended major
  * (259, shared with NVMe) for an NVMe namespace.
@@ -83,6 +91,74 @@ static blk_status_t mq_sd_rw_cdb(struct mq_scsi_cmnd *cmd,
 	return BLK_STS_OK;
 }
 
+/*
+ * Discard and write-zeroes: UNMAP (one descriptor) or WRITE SAME(16/10)
+ * of one zeroed block, with the UNMAP bit for a discard (and for
+ * write-zeroes when unmapped blocks read back as zeros and the caller
+ * allows unmapping).
+ */
+static blk_status_t mq_sd_lbp_cdb(struct mq_scsi_cmnd *cmd,
+				  struct mq_request *rq)
+{
+	struct mq_scsi_device *sdev = cmd->sdev;
+	unsigned int shift = ilog2(sdev->sector_size);
+	bool discard = mq_rq_op(rq) == REQ_OP_DISCARD;
+	sector_t pos = mq_rq_pos(rq);
+	unsigned int bytes = mq_rq_bytes(rq);
+	u64 lba = pos >> (shift - SECTOR_SHIFT);
+	u32 nr = bytes >> shift;
+	u8 mode = discard ? sdev->lbp_mode : MQ_SD_LBP_WS16;
+	bool unmap = discard || (sdev->lbprz && sdev->lbpws &&
+				 !(rq->cmd_flags & REQ_NOUNMAP));
+
+	if ((pos << SECTOR_SHIFT) & (sdev->sector_size - 1) ||
+	    bytes & (sdev->sector_size - 1) || !nr ||
+	    lba + nr > sdev->capacity)
+		return BLK_STS_IOERR;
+	memset(cmd->cmnd, 0, sizeof(cmd->cmnd));
+	switch (mode) {
+	case MQ_SD_LBP_UNMAP:
+		cmd->cmnd[0] = UNMAP;
+		put_unaligned_be16(MQ_SD_UNMAP_LEN, &cmd->cmnd[7]);
+		cmd->cmd_len = 10;
+		memset(cmd->param, 0, MQ_SD_UNMAP_LEN);
+		put_unaligned_be16(6 + 16, &cmd->param[0]);
+		put_unaligned_be16(16, &cmd->param[2]);
+		put_unaligned_be64(lba, &cmd->param[8]);
+		put_unaligned_be32(nr, &cmd->param[16]);
+		sg_init_one(cmd->sgl, cmd->param, MQ_SD_UNMAP_LEN);
+		cmd->sc_data_direction = DMA_TO_DEVICE;
+		cmd->sg_count = 1;
+		cmd->transfer_len = MQ_SD_UNMAP_LEN;
+		return BLK_STS_OK;
+	case MQ_SD_LBP_WS16:
+		cmd->cmnd[0] = WRITE_SAME_16;
+		put_unaligned_be64(lba, &cmd->cmnd[2]);
+		put_unaligned_be32(nr, &cmd->cmnd[10]);
+		cmd->cmd_len = 16;
+		break;
+	case MQ_SD_LBP_WS10:
+		if (lba > 0xffffffffULL || nr > 0xffff)
+			return BLK_STS_IOERR;
+		cmd->cmnd[0] = WRITE_SAME;
+		put_unaligned_be32(lba, &cmd->cmnd[2]);
+		put_unaligned_be16(nr, &cmd->cmnd[7]);
+		cmd->cmd_len = 10;
+		break;
+	default:
+		return BLK_STS_NOTSUPP;
+	}
+	if (unmap)
+		cmd->cmnd[1] |= 0x08;
+	/* the one block written to the whole range: zeros */
+	sg_init_table(cmd->sgl, 1);
+	sg_set_page(cmd->sgl, ZERO_PAGE(0), sdev->sector_size, 0);
+	cmd->sc_data_direction = DMA_TO_DEVICE;
+	cmd->sg_count = 1;
+	cmd->transfer_len = sdev->sector_size;
+	return BLK_STS_OK;
+}
+
 /* Set up the CDB and data of a request the first time it is issued. */
 blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq)
 {
@@ -101,6 +177,9 @@ blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq)
 		return BLK_STS_OK;
 	case REQ_OP_READ:
 		return mq_sd_rw_cdb(cmd, rq);
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		return mq_sd_lbp_cdb(cmd, rq);
 	case REQ_OP_WRITE:
 		/* A preflush first, then the data (if any) in a second pass. */
 		if ((rq->cmd_flags & REQ_PREFLUSH) &&
@@ -140,6 +219,7 @@ const struct block_device_operations mq_sd_fops = {
 	.open		= mq_sd_open,
 	.release	= mq_sd_release,
 	.ioctl		= mq_scsi_ioctl,
+	.pr_ops		= &mq_sd_pr_ops,
 };
 
 /* mqsda .. mqsdz, mqsdaa .. mqsdzz, ... like sd's names. */
@@ -162,6 +242,58 @@ static int mq_sd_format_name(char *buf, int len, int index)
 		*buf++ = tmp[--i];
 	*buf = '\0';
 	return 0;
+}
+
+/* Pick how discards go, like sd: the B2 page decides when present. */
+static void mq_sd_config_lbp(struct mq_scsi_device *sdev,
+			     struct request_queue *kq)
+{
+	unsigned int shift = ilog2(sdev->sector_size) - SECTOR_SHIFT;
+	u32 max_blocks = 0;
+	u64 sectors;
+
+	sdev->lbp_mode = MQ_SD_LBP_NONE;
+	if (sdev->lbpme) {
+		if (!sdev->lbpvpd)
+			sdev->lbp_mode = sdev->max_unmap_blocks ?
+					 MQ_SD_LBP_UNMAP : MQ_SD_LBP_WS16;
+		else if (sdev->lbpu && sdev->max_unmap_blocks)
+			sdev->lbp_mode = MQ_SD_LBP_UNMAP;
+		else if (sdev->lbpws)
+			sdev->lbp_mode = MQ_SD_LBP_WS16;
+		else if (sdev->lbpws10)
+			sdev->lbp_mode = MQ_SD_LBP_WS10;
+	}
+	switch (sdev->lbp_mode) {
+	case MQ_SD_LBP_UNMAP:
+		max_blocks = min_t(u32, sdev->max_unmap_blocks,
+				   MQ_SD_MAX_WS16_BLOCKS);
+		break;
+	case MQ_SD_LBP_WS16:
+		max_blocks = min_not_zero(sdev->max_ws_blocks,
+					  (u32)MQ_SD_MAX_WS16_BLOCKS);
+		break;
+	case MQ_SD_LBP_WS10:
+		max_blocks = min_not_zero(sdev->max_ws_blocks,
+					  (u32)MQ_SD_MAX_WS10_BLOCKS);
+		break;
+	}
+	/* a bio's size is an unsigned int of bytes */
+	sectors = min_t(u64, (u64)max_blocks << shift,
+			(UINT_MAX >> SECTOR_SHIFT) & ~((1U << shift) - 1));
+	blk_queue_max_discard_sectors(kq, sectors);
+	if (max_blocks) {
+		kq->limits.discard_granularity =
+			max_t(u32, sdev->phys_block_size,
+			      sdev->unmap_granularity * sdev->sector_size);
+		if (sdev->unmap_alignment_valid)
+			kq->limits.discard_alignment =
+				(sdev->unmap_alignment * sdev->sector_size) %
+				kq->limits.discard_granularity;
+	}
+	/* write-zeroes: WRITE SAME(16) when the device gives a limit */
+	max_blocks = min_t(u32, sdev->max_ws_blocks, MQ_SD_MAX_WS16_BLOCKS);
+	blk_queue_max_write_zeroes_sectors(kq, (u64)max_blocks << shift);
 }
 
 int mq_sd_add_disk(struct mq_scsi_device *sdev)
@@ -195,20 +327,18 @@ int mq_sd_add_disk(struct mq_scsi_device *sdev)
 	blk_queue_max_hw_sectors(kq, max_sectors);
 	blk_queue_max_segments(kq, t->sg_tablesize);
 	blk_queue_write_cache(kq, sdev->wce, sdev->wce && sdev->fua);
+	mq_sd_config_lbp(sdev, kq);
 	set_capacity(disk, sdev->capacity <<
 		     (ilog2(sdev->sector_size) - SECTOR_SHIFT));
-	ret = mq_add_disk(sdev->q);
+	ret = mq_add_disk_parent(sdev->q, &sdev->dev);
 	if (ret)
 		goto err_ida;
 	sdev->disk_added = true;
-	if (sysfs_create_link(&disk_to_dev(disk)->kobj, &sdev->dev.kobj,
-			      "device"))
-		dev_warn(&sdev->dev, "no device link for %s\n",
-			 disk->disk_name);
-	dev_info(&sdev->dev, "%s: %llu %u-byte logical blocks (%u physical), write cache %s%s\n",
+	dev_info(&sdev->dev, "%s: %llu %u-byte logical blocks (%u physical), write cache %s%s, discard %s\n",
 		 disk->disk_name, sdev->capacity, sdev->sector_size,
 		 sdev->phys_block_size, sdev->wce ? "enabled" : "disabled",
-		 sdev->fua ? ", FUA" : "");
+		 sdev->fua ? ", FUA" : "",
+		 mq_sd_lbp_names[sdev->lbp_mode]);
 	return 0;
 
 err_ida:
@@ -221,15 +351,7 @@ void mq_sd_remove_disk(struct mq_scsi_device *sdev)
 {
 	if (!sdev->disk_added)
 		return;
-	sysfs_remove_link(&disk_to_dev(sdev->q->disk)->kobj, "device");
-	/*
-	 * Write back what is dirty, then fail new requests before the disk
-	 * goes: a submitter sleeping for a tag over its fair share holds the
-	 * gendisk's queue usage, and del_gendisk() would wait for it forever
-	 * (see CORE-REQUESTS.md).  Requests in flight still complete.
-	 */
-	sync_blockdev(sdev->q->disk->part0);
-	mq_mark_dying(sdev->q);
+	/* In-flight requests still complete; the core bounds tag waits. */
 	mq_remove_disk(sdev->q);
 	sdev->disk_added = false;
 	ida_free(&mq_sd_index_ida, sdev->index);

@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/device.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/sysfs.h>
@@ -56,8 +57,41 @@ static ssize_t proc_name_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(proc_name);
 
+static const char *const mq_shost_states[] = {
+	[MQ_SHOST_CREATED]	= "created",
+	[MQ_SHOST_RUNNING]	= "running",
+	[MQ_SHOST_REMOVING]	= "removing",
+};
+
+static ssize_t host_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  mq_shost_states[READ_ONCE(to_shost(dev)->state)]);
+}
+
+static struct device_attribute dev_attr_host_state =
+	__ATTR(state, 0444, host_state_show, NULL);
+
+static ssize_t host_busy_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct mq_scsi_host *shost = to_shost(dev);
+	struct mq_scsi_device *sdev;
+	int busy = 0;
+
+	mutex_lock(&shost->scan_mutex);
+	list_for_each_entry(sdev, &shost->devices, siblings)
+		busy += atomic_read(&sdev->budget);
+	mutex_unlock(&shost->scan_mutex);
+	return sysfs_emit(buf, "%d\n", busy);
+}
+static DEVICE_ATTR_RO(host_busy);
+
 static struct attribute *mq_scsi_host_attrs[] = {
 	&dev_attr_scan.attr,
+	&dev_attr_host_state.attr,
+	&dev_attr_host_busy.attr,
 	&dev_attr_can_queue.attr,
 	&dev_attr_nr_hw_queues.attr,
 	&dev_attr_proc_name.attr,
@@ -117,6 +151,7 @@ static ssize_t queue_depth_store(struct device *dev,
 	if (kstrtouint(buf, 0, &depth) || !depth ||
 	    depth > sdev->host->can_queue)
 		return -EINVAL;
+	WRITE_ONCE(sdev->max_queue_depth, depth);
 	WRITE_ONCE(sdev->queue_depth, depth);
 	/* a larger depth may let waiting requests go now */
 	if (mq_scsi_device_get(sdev)) {
@@ -126,6 +161,47 @@ static ssize_t queue_depth_store(struct device *dev,
 	return count;
 }
 static DEVICE_ATTR_RW(queue_depth);
+
+static ssize_t queue_ramp_up_period_show(struct device *dev,
+					 struct device_attribute *attr,
+					 char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  jiffies_to_msecs(READ_ONCE(to_sdev(dev)->ramp_up_period)));
+}
+
+/* ms between steps of the depth growing back after TASK SET FULL */
+static ssize_t queue_ramp_up_period_store(struct device *dev,
+					  struct device_attribute *attr,
+					  const char *buf, size_t count)
+{
+	unsigned int ms;
+
+	if (kstrtouint(buf, 0, &ms) || !ms || ms > 3600 * 1000)
+		return -EINVAL;
+	WRITE_ONCE(to_sdev(dev)->ramp_up_period, msecs_to_jiffies(ms));
+	return count;
+}
+static DEVICE_ATTR_RW(queue_ramp_up_period);
+
+static ssize_t max_queue_depth_show(struct device *dev,
+				    struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(to_sdev(dev)->max_queue_depth));
+}
+static DEVICE_ATTR_RO(max_queue_depth);
+
+static ssize_t rescan_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	int ret;
+
+	if (!sysfs_streq(buf, "1"))
+		return -EINVAL;
+	ret = mq_scsi_rescan_device(to_sdev(dev));
+	return ret ?: count;
+}
+static DEVICE_ATTR_WO(rescan);
 
 static const char *const mq_sdev_states[] = {
 	[MQ_SDEV_CREATED]	= "created",
@@ -193,7 +269,10 @@ static struct attribute *mq_scsi_dev_attrs[] = {
 	&dev_attr_rev.attr,
 	&dev_attr_type.attr,
 	&dev_attr_queue_depth.attr,
+	&dev_attr_max_queue_depth.attr,
+	&dev_attr_queue_ramp_up_period.attr,
 	&dev_attr_state.attr,
+	&dev_attr_rescan.attr,
 	&dev_attr_delete.attr,
 	NULL,
 };

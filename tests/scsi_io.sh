@@ -1,11 +1,14 @@
 #!/bin/bash
 # mq_scsi + mq_scsi_debug: 2 targets x 2 LUNs become 4 disks; fio crc32c
-# verify on each, ext4 on one, sg3_utils (SG_IO) against a disk, sysfs,
+# verify on each and on all 4 at once (sharing 64 host tags, each must
+# progress), ext4 and xfs, sg3_utils (SG_IO) against a disk, sysfs,
 # 4K logical blocks; every request ends once; everything unloads.
 . "$(dirname "$0")/lib/common.sh"
 
-mq_load_scsi_debug num_tgts=2 max_luns=2 dev_size_mb=64 submit_queues=2 ||
+mq_load_scsi_debug num_tgts=2 max_luns=2 dev_size_mb=64 submit_queues=2 \
+	max_queue=64 ||
 	{ t_fail "load"; t_done; }
+declare -A c0
 mapfile -t disks < <(scsi_disks)
 t_log "disks: ${disks[*]}"
 t_check "4 disks (2 targets x 2 LUNs)" test "${#disks[@]}" = 4
@@ -25,14 +28,24 @@ t_check "fio mixed 512..128k verify (libaio, 2 jobs) on ${disks[1]}" \
 	--rw=randrw --numjobs=2 --size=32M --offset_increment=32M
 t_check "fio 1M sequential verify with fsync (flush path) on ${disks[2]}" \
 	fio_verify /dev/${disks[2]} --rw=write --bs=1M --size=64M --fsync=4
-t_check "all 4 disks at once, verify" fio_run --name=all --direct=1 \
-	--ioengine=io_uring --rw=randwrite --bs=8k --iodepth=32 --size=16M \
-	--verify=crc32c --verify_fatal=1 \
-	--filename=/dev/${disks[0]}:/dev/${disks[1]}:/dev/${disks[2]}:/dev/${disks[3]}
+# 4 LUNs share the host's 64 tags: 4 jobs x QD32 at once, each verifies
+# and each LUN makes progress (fair share, no starvation)
+for x in "${disks[@]}"; do c0[$x]=$(mq_stat $x completed); done
+t_check "4 LUNs at once on 64 shared tags, each verified" fio_run \
+	--direct=1 --ioengine=io_uring --rw=randwrite --bs=8k --iodepth=32 \
+	--size=16M --verify=crc32c --verify_fatal=1 \
+	--name=j0 --filename=/dev/${disks[0]} --name=j1 --filename=/dev/${disks[1]} \
+	--name=j2 --filename=/dev/${disks[2]} --name=j3 --filename=/dev/${disks[3]}
+for x in "${disks[@]}"; do
+	n=$(( $(mq_stat $x completed) - ${c0[$x]} ))
+	t_check "$x progressed ($n requests)" test "$n" -ge 1024
+done
+t_check "host can_queue 64" grep -qx 64 /sys/class/mq_scsi_host/*/can_queue
 
-# ext4 on the last disk
+# ext4 on the last disk, xfs on the one before
 e=${disks[3]}
 fs_cycle /dev/$e 1000
+xfs_cycle /dev/${disks[2]} 500
 
 # SG_IO through sg3_utils
 sg_inq /dev/$d > /tmp/inq 2>&1; cat /tmp/inq

@@ -8,7 +8,9 @@ insmod "$TOP/mq_scsi/mq_scsi.ko" || { t_fail "load mq_scsi"; t_done; }
 for kv in dev_size_mb=0 dev_size_mb=abc num_tgts=0 num_tgts=17 max_luns=0 \
 	max_luns=33 sector_size=1024 sector_size=0 submit_queues=0 \
 	max_queue=0 max_queue=5000 delay=-1 ndelay=-1 every_nth=-1 opts=8 \
-	abort_fails=2; do
+	abort_fails=2 dev_reset_fails=2 tsf_depth=-1 tsf_depth=5000 lbpu=2 lbpws=-1 \
+	lbprz=3 unmap_granularity=0 unmap_max_blocks=-1 unmap_max_desc=5000 \
+	medium_error_start=-1 medium_error_count=x opts=0x10; do
 	name=${kv%%=*}
 	dmesg -C
 	out=$(insmod "$TOP/mq_scsi/mq_scsi_debug.ko" "$kv" 2>&1)
@@ -23,7 +25,8 @@ for kv in dev_size_mb=0 dev_size_mb=abc num_tgts=0 num_tgts=17 max_luns=0 \
 done
 t_check "good values load" insmod "$TOP/mq_scsi/mq_scsi_debug.ko" \
 	dev_size_mb=4 num_tgts=3 max_luns=1 sector_size=4096 submit_queues=2 \
-	max_queue=16 delay=0 ndelay=50000
+	max_queue=16 delay=0 ndelay=50000 lbpu=1 lbpws10=1 unmap_granularity=4 \
+	unmap_alignment=2 tsf_depth=8 opts=6 medium_error_count=0
 udevadm settle 2>/dev/null
 t_check "3 disks" test "$(scsi_disks | wc -l)" = 3
 t_check "a runtime write of a bad every_nth is refused" \

@@ -199,3 +199,46 @@ vm_hmp() {
 	t_log "hmp '$*': no answer from the host agent"
 	return 1
 }
+
+# scsi_stat <disk> <counter>: a counter of an mq_scsi LUN (debugfs stats).
+scsi_stat() {
+	local lun
+	lun=$(basename "$(readlink -f "/sys/block/$1/device")")
+	awk -v k="$2" '$1 == k { print $2 }' "/sys/kernel/debug/mq_scsi/$lun/stats"
+}
+
+# scsi_check_balanced <disk>: every command the LLD accepted came back
+# exactly once (completed, or taken back by error handling); none left.
+# done_late (an LLD completion racing with error handling, ignored) is
+# logged, not counted.
+scsi_check_balanced() {
+	local d=$1 disp done late taken failed
+	disp=$(scsi_stat "$d" dispatched); done=$(scsi_stat "$d" done)
+	late=$(scsi_stat "$d" done_late); taken=$(scsi_stat "$d" eh_taken)
+	failed=$(scsi_stat "$d" eh_failed)
+	t_log "$d: dispatched=$disp done=$done eh_taken=$taken eh_failed=$failed done_late=$late in_flight=$(scsi_stat "$d" in_flight)"
+	[ -n "$disp" ] && [ "$disp" = $((done + taken + failed)) ] &&
+		[ "$(scsi_stat "$d" in_flight)" = 0 ]
+}
+
+# xfs_cycle <dev> <nfiles>: mkfs.xfs, mount, copy <nfiles> files,
+# unmount, xfs_repair -n clean, remount and compare.  Small test disks:
+# mkfs.xfs >= 5.19 refuses filesystems under 300 MB unless it runs under
+# fstests (TEST_DEV/TEST_DIR/QA_CHECK_FS set), which we borrow.
+xfs_cycle() {
+	local dev=$1 n=$2 src=/usr/share/doc
+	modprobe xfs 2>/dev/null
+	t_check "mkfs.xfs on $dev" env TEST_DEV="$dev" TEST_DIR=/mnt/t \
+		QA_CHECK_FS=1 mkfs.xfs -q -f "$dev"
+	mkdir -p /mnt/t
+	t_check "mount xfs" mount -t xfs "$dev" /mnt/t
+	(cd $src && find . -type f 2>/dev/null | head -"$n" | sort > /tmp/list)
+	t_check "copy $n files" sh -c "cd $src && tar cf - -T /tmp/list | tar xf - -C /mnt/t"
+	(cd $src && xargs -a /tmp/list md5sum > /tmp/sums.src 2>/dev/null)
+	t_check "umount xfs" umount /mnt/t
+	t_check "xfs_repair -n clean" xfs_repair -n "$dev"
+	t_check "remount xfs" mount -t xfs "$dev" /mnt/t
+	t_check "every file identical after remount" \
+		sh -c "cd /mnt/t && md5sum -c --quiet /tmp/sums.src"
+	umount /mnt/t 2>/dev/null
+}
