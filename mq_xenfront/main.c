@@ -1,0 +1,579 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_xenfront - the Xen PV block frontend ("vbd" devices) on mq_core.
+ *
+ * Negotiates with xen-blkback over xenstore: as many rings as the backend
+ * offers (multi-queue-max-queues), capped by max_queues and the online
+ * CPUs, one mq_core hardware queue per ring; multi-page rings; indirect
+ * descriptors; cache flush, FUA (a flush after the write) and discard.
+ * Disks are named xvd<letter> from their virtual-device number, like
+ * xen-blkfront's; do not load both in one domain.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/idr.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include <xen/platform_pci.h>
+#include <xen/interface/io/protocols.h>
+
+#include "xenfront.h"
+
+#define XF_VDEV_EXTENDED	BIT(28)
+#define XF_XVD_MAJOR		202
+#define XF_MAX_NAME_INDEX	(26 + 26 * 26)
+
+unsigned int xf_max_queues = 4;
+unsigned int xf_max_indirect_segments = 32;
+unsigned int xf_max_ring_page_order;
+
+static DEFINE_IDA(xf_index_ida);
+
+static int xf_param_uint(const char *val, const struct kernel_param *kp,
+			 unsigned int min, unsigned int max)
+{
+	unsigned int n;
+
+	if (kstrtouint(val, 0, &n) || n < min || n > max) {
+		pr_err("invalid value '%.*s' for parameter %s: expected %u..%u\n",
+		       (int)strcspn(val, "\n"), val, kp->name, min, max);
+		return -EINVAL;
+	}
+	*(unsigned int *)kp->arg = n;
+	return 0;
+}
+
+static int xf_set_max_queues(const char *val, const struct kernel_param *kp)
+{
+	return xf_param_uint(val, kp, 1, 1024);
+}
+
+static int xf_set_max_indirect(const char *val, const struct kernel_param *kp)
+{
+	return xf_param_uint(val, kp, 0, XF_MAX_INDIRECT_SEGS);
+}
+
+static int xf_set_ring_order(const char *val, const struct kernel_param *kp)
+{
+	return xf_param_uint(val, kp, 0, XF_MAX_RING_ORDER);
+}
+
+static const struct kernel_param_ops xf_max_queues_ops = {
+	.set = xf_set_max_queues,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops xf_max_indirect_ops = {
+	.set = xf_set_max_indirect,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops xf_ring_order_ops = {
+	.set = xf_set_ring_order,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_queues, &xf_max_queues_ops, &xf_max_queues, 0444);
+MODULE_PARM_DESC(max_queues,
+		 "Most rings (hardware queues) per disk, 1..1024, capped by the backend and the online CPUs (default 4)");
+module_param_cb(max_indirect_segments, &xf_max_indirect_ops,
+		&xf_max_indirect_segments, 0444);
+MODULE_PARM_DESC(max_indirect_segments,
+		 "Most segments of an indirect request, 0..256; 11 or less: no indirect descriptors (default 32)");
+module_param_cb(max_ring_page_order, &xf_ring_order_ops,
+		&xf_max_ring_page_order, 0444);
+MODULE_PARM_DESC(max_ring_page_order,
+		 "Ring size as a page order, 0..4, capped by the backend (default 0)");
+
+/* The xvd index of a virtual-device number, or -1. */
+static int xf_vdev_index(unsigned int vdevice)
+{
+	if (vdevice & XF_VDEV_EXTENDED)
+		return (vdevice & ~XF_VDEV_EXTENDED) >> 8;
+	if ((vdevice >> 8) == XF_XVD_MAJOR)
+		return (vdevice & 0xff) >> 4;
+	return -1;
+}
+
+static void xf_disk_name(char *buf, size_t len, unsigned int index)
+{
+	if (index < 26)
+		snprintf(buf, len, "xvd%c", 'a' + index);
+	else
+		snprintf(buf, len, "xvd%c%c", 'a' + index / 26 - 1,
+			 'a' + index % 26);
+}
+
+static int xf_write_ring_nodes(struct xenbus_transaction xbt,
+			       struct xf_info *info, struct xf_ring *ring,
+			       const char *dir)
+{
+	unsigned int i, nr_pages = 1U << info->ring_order;
+	char name[16];
+	int err;
+
+	for (i = 0; i < nr_pages; i++) {
+		if (nr_pages == 1)
+			strscpy(name, "ring-ref", sizeof(name));
+		else
+			snprintf(name, sizeof(name), "ring-ref%u", i);
+		err = xenbus_printf(xbt, dir, name, "%u", ring->ring_refs[i]);
+		if (err)
+			return err;
+	}
+	return xenbus_printf(xbt, dir, "event-channel", "%u", ring->evtchn);
+}
+
+static void xf_free_rings(struct xf_info *info)
+{
+	unsigned int i;
+
+	if (!info->rings)
+		return;
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_free(info, &info->rings[i]);
+	kfree(info->rings);
+	info->rings = NULL;
+	info->nr_rings = 0;
+}
+
+static int xf_write_nodes(struct xf_info *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	struct xenbus_transaction xbt;
+	const char *what;
+	unsigned int i;
+	char *path;
+	int err;
+
+again:
+	err = xenbus_transaction_start(&xbt);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "starting transaction");
+		return err;
+	}
+	what = "ring-page-order";
+	if (info->ring_order) {
+		err = xenbus_printf(xbt, dev->nodename, "ring-page-order", "%u",
+				    info->ring_order);
+		if (err)
+			goto abort;
+	}
+	what = "ring nodes";
+	if (info->nr_rings == 1) {
+		err = xf_write_ring_nodes(xbt, info, &info->rings[0],
+					  dev->nodename);
+		if (err)
+			goto abort;
+	} else {
+		err = xenbus_printf(xbt, dev->nodename,
+				    "multi-queue-num-queues", "%u",
+				    info->nr_rings);
+		if (err)
+			goto abort;
+		for (i = 0; i < info->nr_rings; i++) {
+			path = kasprintf(GFP_KERNEL, "%s/queue-%u",
+					 dev->nodename, i);
+			if (!path) {
+				err = -ENOMEM;
+				goto abort;
+			}
+			err = xf_write_ring_nodes(xbt, info, &info->rings[i],
+						  path);
+			kfree(path);
+			if (err)
+				goto abort;
+		}
+	}
+	what = "protocol";
+	err = xenbus_printf(xbt, dev->nodename, "protocol", "%s",
+			    XEN_IO_PROTO_ABI_NATIVE);
+	if (err)
+		goto abort;
+	/* Persistent grants are not implemented. */
+	what = "feature-persistent";
+	err = xenbus_printf(xbt, dev->nodename, "feature-persistent", "%u", 0);
+	if (err)
+		goto abort;
+	err = xenbus_transaction_end(xbt, 0);
+	if (err == -EAGAIN)
+		goto again;
+	if (err)
+		xenbus_dev_fatal(dev, err, "completing transaction");
+	return err;
+
+abort:
+	xenbus_transaction_end(xbt, 1);
+	xenbus_dev_fatal(dev, err, "writing %s", what);
+	return err;
+}
+
+/* The backend waits for us (InitWait): share the rings and say so. */
+static int xf_talk_to_backend(struct xf_info *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned int backend_queues, order, i;
+	int err;
+
+	if (info->rings)
+		return 0;
+	backend_queues = xenbus_read_unsigned(dev->otherend,
+					      "multi-queue-max-queues", 0);
+	info->nr_rings = min3(max(backend_queues, 1U), xf_max_queues,
+			      num_online_cpus());
+	order = xenbus_read_unsigned(dev->otherend, "max-ring-page-order", 0);
+	info->ring_order = min(order, xf_max_ring_page_order);
+
+	info->rings = kcalloc(info->nr_rings, sizeof(*info->rings),
+			      GFP_KERNEL);
+	if (!info->rings) {
+		info->nr_rings = 0;
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating rings");
+		return -ENOMEM;
+	}
+	for (i = 0; i < info->nr_rings; i++) {
+		spin_lock_init(&info->rings[i].lock);
+		info->rings[i].info = info;
+		info->rings[i].idx = i;
+	}
+	for (i = 0; i < info->nr_rings; i++) {
+		err = xf_ring_setup(info, &info->rings[i]);
+		if (err)
+			goto fail;
+	}
+	err = xf_write_nodes(info);
+	if (err)
+		goto fail;
+	err = xenbus_switch_state(dev, XenbusStateInitialised);
+	if (err)
+		goto fail;
+	dev_info(&dev->dev, "%s: %u ring(s) (backend offers %u), ring order %u\n",
+		 info->name, info->nr_rings, backend_queues, info->ring_order);
+	return 0;
+
+fail:
+	xf_free_rings(info);
+	return err;
+}
+
+static void xf_read_features(struct xf_info *info)
+{
+	const char *be = info->xbdev->otherend;
+	unsigned int segs;
+
+	info->feature_flush = xenbus_read_unsigned(be, "feature-flush-cache", 0);
+	info->feature_discard = xenbus_read_unsigned(be, "feature-discard", 0);
+	info->feature_secdiscard = info->feature_discard &&
+				   xenbus_read_unsigned(be, "discard-secure", 0);
+	segs = xenbus_read_unsigned(be, "feature-max-indirect-segments", 0);
+	segs = min(segs, xf_max_indirect_segments);
+	if (segs > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		info->max_segs = segs;
+		info->ind_pages = XF_IND_PAGES(segs);
+	} else {
+		info->max_segs = BLKIF_MAX_SEGMENTS_PER_REQUEST;
+		info->ind_pages = 0;
+	}
+	info->grefs_per_rq = info->max_segs + info->ind_pages;
+	info->depth = RING_SIZE(&info->rings[0].front);
+}
+
+static void xf_set_limits(struct xf_info *info, unsigned int sector_size,
+			  unsigned int phys_sector_size)
+{
+	struct request_queue *kq = info->q->disk->queue;
+	const char *be = info->xbdev->otherend;
+
+	blk_queue_logical_block_size(kq, sector_size);
+	blk_queue_physical_block_size(kq, phys_sector_size);
+	blk_queue_max_hw_sectors(kq, (info->max_segs * XEN_PAGE_SIZE) >>
+				 SECTOR_SHIFT);
+	blk_queue_max_segments(kq, info->max_segs);
+	blk_queue_max_segment_size(kq, PAGE_SIZE);
+	blk_queue_segment_boundary(kq, PAGE_SIZE - 1);
+	blk_queue_dma_alignment(kq, SECTOR_SIZE - 1);
+	/* FUA is a flush after the write: both need flush-cache. */
+	blk_queue_write_cache(kq, info->feature_flush, info->feature_flush);
+	if (info->feature_discard) {
+		kq->limits.discard_granularity =
+			xenbus_read_unsigned(be, "discard-granularity",
+					     sector_size) ?: sector_size;
+		kq->limits.discard_alignment =
+			xenbus_read_unsigned(be, "discard-alignment", 0);
+		blk_queue_max_discard_sectors(kq, UINT_MAX >> SECTOR_SHIFT);
+		if (info->feature_secdiscard)
+			blk_queue_max_secure_erase_sectors(kq, UINT_MAX >>
+							   SECTOR_SHIFT);
+	}
+}
+
+/* The backend is connected: build the disk (or pick up a new size). */
+static void xf_connect(struct xf_info *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned long long sectors;
+	unsigned int binfo, i;
+	unsigned long ssize;
+	unsigned int pss;
+	struct mq_queue *q;
+	int err;
+
+	if (info->connected) {
+		if (xenbus_scanf(XBT_NIL, dev->otherend, "sectors", "%llu",
+				 &sectors) == 1 &&
+		    sectors != get_capacity(info->q->disk)) {
+			dev_info(&dev->dev, "%s: new size %llu sectors\n",
+				 info->name, sectors);
+			set_capacity_and_notify(info->q->disk, sectors);
+		}
+		return;
+	}
+	if (info->q || !info->rings)
+		return;
+
+	err = xenbus_gather(XBT_NIL, dev->otherend, "sectors", "%llu", &sectors,
+			    "info", "%u", &binfo, "sector-size", "%lu", &ssize,
+			    NULL);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "reading backend fields at %s",
+				 dev->otherend);
+		return;
+	}
+	if (ssize < SECTOR_SIZE || ssize > PAGE_SIZE || !is_power_of_2(ssize)) {
+		xenbus_dev_fatal(dev, -EINVAL, "sector-size %lu", ssize);
+		return;
+	}
+	pss = xenbus_read_unsigned(dev->otherend, "physical-sector-size", ssize);
+	if (pss < ssize || !is_power_of_2(pss))
+		pss = ssize;
+	xf_read_features(info);
+
+	for (i = 0; i < info->nr_rings; i++) {
+		err = xf_ring_alloc_io(info, &info->rings[i]);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "allocating ring %u", i);
+			return;
+		}
+	}
+
+	info->set.ops = &xf_mq_ops;
+	info->set.nr_hw_queues = info->nr_rings;
+	info->set.queue_depth = info->depth;
+	info->set.cmd_size = struct_size((struct xf_req *)NULL, grefs,
+					 info->grefs_per_rq);
+	info->set.numa_node = NUMA_NO_NODE;
+	info->set.driver_data = info;
+	err = mq_alloc_tag_set(&info->set);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "allocating the tag set");
+		return;
+	}
+	q = mq_alloc_queue(&info->set, info);
+	if (IS_ERR(q)) {
+		mq_free_tag_set(&info->set);
+		xenbus_dev_fatal(dev, PTR_ERR(q), "allocating the queue");
+		return;
+	}
+	info->q = q;
+	strscpy(q->disk->disk_name, info->name, sizeof(q->disk->disk_name));
+	set_capacity(q->disk, sectors);
+	xf_set_limits(info, ssize, pss);
+	if (binfo & VDISK_READONLY)
+		set_disk_ro(q->disk, true);
+
+	err = xenbus_switch_state(dev, XenbusStateConnected);
+	if (err)
+		return;
+	info->connected = true;
+	err = mq_add_disk_parent(q, &dev->dev);
+	if (err) {
+		info->connected = false;
+		xenbus_dev_fatal(dev, err, "adding disk %s", info->name);
+		return;
+	}
+	dev_info(&dev->dev,
+		 "%s: %llu sectors of %lu bytes, %u ring(s) of %u, %u segments%s%s%s%s\n",
+		 info->name, sectors, ssize, info->nr_rings, info->depth,
+		 info->max_segs, info->ind_pages ? " (indirect)" : "",
+		 info->feature_flush ? ", flush" : "",
+		 info->feature_discard ? ", discard" : "",
+		 binfo & VDISK_READONLY ? ", read-only" : "");
+}
+
+/*
+ * The backend is closing (hot-unplug) or closed: new I/O fails at once;
+ * what the backend holds completes through the interrupt while it can
+ * still answer, and fails once it has closed.
+ */
+static void xf_closing(struct xf_info *info, bool backend_closed)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned int i, n = 0;
+
+	if (info->connected) {
+		dev_info(&dev->dev, "%s: backend %s, disk going away\n",
+			 info->name, backend_closed ? "closed" : "closing");
+		blk_mark_disk_dead(info->q->disk);
+		info->connected = false;
+	}
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_kill(&info->rings[i]);
+	if (backend_closed) {
+		for (i = 0; i < info->nr_rings; i++)
+			n += xf_ring_fail_inflight(&info->rings[i]);
+		if (n)
+			dev_info(&dev->dev, "%s: failed %u request(s) the backend dropped\n",
+				 info->name, n);
+	}
+	if (dev->state != XenbusStateClosed)
+		xenbus_frontend_closed(dev);
+}
+
+static void xf_backend_changed(struct xenbus_device *dev,
+			       enum xenbus_state backend_state)
+{
+	struct xf_info *info = dev_get_drvdata(&dev->dev);
+
+	mutex_lock(&info->lock);
+	switch (backend_state) {
+	case XenbusStateInitWait:
+		if (dev->state == XenbusStateInitialising)
+			xf_talk_to_backend(info);
+		break;
+	case XenbusStateConnected:
+		if (dev->state != XenbusStateInitialised &&
+		    dev->state != XenbusStateConnected &&
+		    xf_talk_to_backend(info))
+			break;
+		xf_connect(info);
+		break;
+	case XenbusStateClosed:
+		xf_closing(info, true);
+		break;
+	case XenbusStateClosing:
+		xf_closing(info, false);
+		break;
+	default:
+		break;
+	}
+	mutex_unlock(&info->lock);
+}
+
+static int xf_probe(struct xenbus_device *dev,
+		    const struct xenbus_device_id *id)
+{
+	unsigned int vdevice, handle;
+	struct xf_info *info;
+	int index, err;
+
+	err = xenbus_scanf(XBT_NIL, dev->nodename, "virtual-device", "%u",
+			   &vdevice);
+	if (err != 1)
+		err = xenbus_scanf(XBT_NIL, dev->nodename,
+				   "virtual-device-ext", "%u", &vdevice);
+	if (err != 1) {
+		xenbus_dev_fatal(dev, err, "reading virtual-device");
+		return err < 0 ? err : -EINVAL;
+	}
+	if (kstrtouint(strrchr(dev->nodename, '/') + 1, 10, &handle)) {
+		xenbus_dev_fatal(dev, -EINVAL, "bad device path %s",
+				 dev->nodename);
+		return -EINVAL;
+	}
+
+	index = xf_vdev_index(vdevice);
+	if (index >= XF_MAX_NAME_INDEX) {
+		xenbus_dev_fatal(dev, -EINVAL, "virtual-device %u out of range",
+				 vdevice);
+		return -EINVAL;
+	}
+	if (index >= 0)
+		index = ida_alloc_range(&xf_index_ida, index, index, GFP_KERNEL);
+	else
+		index = ida_alloc_max(&xf_index_ida, XF_MAX_NAME_INDEX - 1,
+				      GFP_KERNEL);
+	if (index < 0) {
+		xenbus_dev_fatal(dev, index, "no disk name for virtual-device %u",
+				 vdevice);
+		return index;
+	}
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info) {
+		ida_free(&xf_index_ida, index);
+		return -ENOMEM;
+	}
+	mutex_init(&info->lock);
+	info->xbdev = dev;
+	info->handle = handle;
+	info->index = index;
+	xf_disk_name(info->name, sizeof(info->name), index);
+	dev_set_drvdata(&dev->dev, info);
+	return 0;
+}
+
+static void xf_remove(struct xenbus_device *dev)
+{
+	struct xf_info *info = dev_get_drvdata(&dev->dev);
+	unsigned int i;
+
+	mutex_lock(&info->lock);
+	if (info->q) {
+		/* A backend that is gone will not answer: fail its requests. */
+		if (!info->connected)
+			for (i = 0; i < info->nr_rings; i++)
+				xf_ring_fail_inflight(&info->rings[i]);
+		mq_remove_disk(info->q);
+	}
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_fail_inflight(&info->rings[i]);
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_free(info, &info->rings[i]);
+	if (info->q) {
+		mq_free_queue(info->q);
+		mq_free_tag_set(&info->set);
+		info->q = NULL;
+	}
+	kfree(info->rings);
+	info->rings = NULL;
+	mutex_unlock(&info->lock);
+	ida_free(&xf_index_ida, info->index);
+	kfree(info);
+}
+
+static const struct xenbus_device_id xf_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver xf_driver = {
+	.ids			= xf_ids,
+	.probe			= xf_probe,
+	.remove			= xf_remove,
+	.otherend_changed	= xf_backend_changed,
+};
+
+static int __init xf_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	if (!xen_has_pv_disk_devices())
+		return -ENODEV;
+	return xenbus_register_frontend(&xf_driver);
+}
+
+static void __exit xf_exit(void)
+{
+	xenbus_unregister_driver(&xf_driver);
+}
+
+module_init(xf_init);
+module_exit(xf_exit);
+
+MODULE_DESCRIPTION("Xen PV block frontend on the mq_core multi-queue layer");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:vbd");

@@ -1,0 +1,607 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mq_xenfront - shared rings: set-up, request issue, interrupts, grants.
+ *
+ * One ring per mq_core hardware queue.  A request's ring id is its tag,
+ * so a ring never holds more requests than it has slots.  Each ring has
+ * its own lock, event channel, IRQ and pool of grant references, claimed
+ * and released without the global grant-table lock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/interrupt.h>
+#include <linux/slab.h>
+#include <xen/events.h>
+#include <xen/page.h>
+
+#include "xenfront.h"
+
+static struct xf_req *xf_pdu(struct mq_request *rq)
+{
+	return mq_rq_to_pdu(rq);
+}
+
+/* Copy @req into the next free slot (the caller checked there is one). */
+static void xf_put_req(struct xf_ring *ring, const struct blkif_request *req)
+{
+	struct blkif_request *slot;
+
+	slot = RING_GET_REQUEST(&ring->front, ring->front.req_prod_pvt);
+	*slot = *req;
+	ring->front.req_prod_pvt++;
+}
+
+static void xf_push(struct xf_ring *ring)
+{
+	int notify;
+
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ring->front, notify);
+	if (notify)
+		notify_remote_via_irq(ring->irq);
+}
+
+static void xf_flush_req(struct xf_ring *ring, unsigned int id,
+			 struct blkif_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->operation = BLKIF_OP_FLUSH_DISKCACHE;
+	req->u.rw.nr_segments = 0;
+	req->u.rw.handle = ring->info->handle;
+	req->u.rw.id = id;
+}
+
+static grant_ref_t xf_grant(struct xf_ring *ring, struct page *page,
+			    bool readonly)
+{
+	grant_ref_t ref = gnttab_claim_grant_reference(&ring->gref_head);
+
+	ring->free_grefs--;
+	gnttab_page_grant_foreign_access_ref_one(ref, ring->info->xbdev->otherend_id,
+						 page, readonly);
+	return ref;
+}
+
+/* End the grants of @pdu and return them to the ring's pool. */
+static void xf_release_grants(struct xf_ring *ring, struct xf_req *pdu)
+{
+	unsigned int i;
+
+	for (i = 0; i < pdu->nr_grefs; i++) {
+		grant_ref_t ref = pdu->grefs[i];
+
+		if (gnttab_end_foreign_access_ref(ref)) {
+			gnttab_release_grant_reference(&ring->gref_head, ref);
+			ring->free_grefs++;
+		} else {
+			/* Still mapped by the backend: Xen frees it later. */
+			pr_warn_ratelimited("%s: grant %u still in use\n",
+					    ring->name, ref);
+			gnttab_end_foreign_access(ref, NULL);
+		}
+	}
+	pdu->nr_grefs = 0;
+}
+
+/*
+ * Grant the data pages of @rq and describe them in @pdu->data: directly
+ * in the request (up to 11 segments) or in indirect descriptor pages.
+ * Neighbouring pieces of one page are one segment.
+ */
+static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
+		       struct xf_req *pdu)
+{
+	struct xf_info *info = ring->info;
+	bool write = mq_rq_op(rq) == REQ_OP_WRITE;
+	struct blkif_request *req = &pdu->data;
+	struct blkif_request_segment *seg = NULL;
+	unsigned int n = 0, max, i, nind = 0;
+	struct page **ind = NULL;
+	struct page *prev = NULL;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	bool indirect;
+
+	indirect = info->ind_pages &&
+		   rq->nr_phys_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	max = indirect ? info->max_segs : BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	memset(req, 0, sizeof(*req));
+	if (indirect)
+		ind = &ring->ind_pages[rq->tag * info->ind_pages];
+
+	mq_rq_for_each_segment(bv, rq, iter) {
+		unsigned int first = bv.bv_offset >> SECTOR_SHIFT;
+		unsigned int last = (bv.bv_offset + bv.bv_len - 1) >> SECTOR_SHIFT;
+
+		if (n && bv.bv_page == prev && seg->last_sect + 1 == first) {
+			seg->last_sect = last;
+			continue;
+		}
+		if (n == max)
+			return -EINVAL;
+		if (indirect)
+			seg = (struct blkif_request_segment *)
+				page_address(ind[n / XF_SEGS_PER_IND_PAGE]) +
+				n % XF_SEGS_PER_IND_PAGE;
+		else
+			seg = &req->u.rw.seg[n];
+		seg->gref = xf_grant(ring, bv.bv_page, write);
+		seg->first_sect = first;
+		seg->last_sect = last;
+		pdu->grefs[pdu->nr_grefs++] = seg->gref;
+		prev = bv.bv_page;
+		n++;
+	}
+
+	if (!indirect) {
+		req->operation = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+		req->u.rw.nr_segments = n;
+		req->u.rw.handle = info->handle;
+		req->u.rw.id = rq->tag;
+		req->u.rw.sector_number = mq_rq_pos(rq);
+		return 0;
+	}
+	nind = XF_IND_PAGES(n);
+	req->operation = BLKIF_OP_INDIRECT;
+	req->u.indirect.indirect_op = write ? BLKIF_OP_WRITE : BLKIF_OP_READ;
+	req->u.indirect.nr_segments = n;
+	req->u.indirect.handle = info->handle;
+	req->u.indirect.id = rq->tag;
+	req->u.indirect.sector_number = mq_rq_pos(rq);
+	for (i = 0; i < nind; i++) {
+		req->u.indirect.indirect_grefs[i] = xf_grant(ring, ind[i], true);
+		pdu->grefs[pdu->nr_grefs++] = req->u.indirect.indirect_grefs[i];
+	}
+	return 0;
+}
+
+static void xf_discard_req(struct xf_ring *ring, struct mq_request *rq,
+			   struct blkif_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->operation = BLKIF_OP_DISCARD;
+	req->u.discard.flag = mq_rq_op(rq) == REQ_OP_SECURE_ERASE ?
+			      BLKIF_DISCARD_SECURE : 0;
+	req->u.discard.id = rq->tag;
+	req->u.discard.sector_number = mq_rq_pos(rq);
+	req->u.discard.nr_sectors = mq_rq_bytes(rq) >> SECTOR_SHIFT;
+}
+
+/* Grants @rq needs at most. */
+static unsigned int xf_grefs_needed(struct xf_info *info,
+				    struct mq_request *rq)
+{
+	unsigned int segs = min_t(unsigned int, rq->nr_phys_segments,
+				  info->max_segs);
+
+	if (info->ind_pages && segs > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return segs + XF_IND_PAGES(segs);
+	return segs;
+}
+
+static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
+				const struct mq_queue_data *bd)
+{
+	struct xf_ring *ring = hctx->driver_data;
+	struct xf_info *info = ring->info;
+	struct mq_request *rq = bd->rq;
+	struct xf_req *pdu = xf_pdu(rq);
+	enum req_op op = mq_rq_op(rq);
+	struct blkif_request req;
+	blk_status_t ret = BLK_STS_OK;
+	bool preflush = false;
+	unsigned long flags;
+
+	pdu->phase = XF_PH_DATA;
+	pdu->post_flush = false;
+	pdu->nr_grefs = 0;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (unlikely(ring->dead)) {
+		ret = BLK_STS_IOERR;
+		goto out;
+	}
+	if (RING_FULL(&ring->front) ||
+	    (mq_rq_bytes(rq) && ring->free_grefs < xf_grefs_needed(info, rq))) {
+		/* Grants leaked to a stuck backend: nothing will free more. */
+		if (!ring->inflight) {
+			ret = BLK_STS_IOERR;
+			goto out;
+		}
+		mq_stop_hw_queue(hctx);
+		ret = BLK_STS_DEV_RESOURCE;
+		goto out;
+	}
+
+	switch (op) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		if (op == REQ_OP_WRITE && info->feature_flush) {
+			preflush = rq->cmd_flags & REQ_PREFLUSH;
+			pdu->post_flush = (rq->cmd_flags & REQ_FUA) &&
+					  mq_rq_bytes(rq);
+		}
+		if (!mq_rq_bytes(rq)) {
+			/* An empty preflush is a plain cache flush. */
+			if (!preflush) {
+				ret = BLK_STS_OK;
+				goto out_done;
+			}
+			xf_flush_req(ring, rq->tag, &req);
+			break;
+		}
+		if (xf_build_rw(ring, rq, pdu)) {
+			pr_err_ratelimited("%s: request with too many segments\n",
+					   ring->name);
+			xf_release_grants(ring, pdu);
+			ret = BLK_STS_IOERR;
+			goto out;
+		}
+		if (preflush) {
+			pdu->phase = XF_PH_PREFLUSH;
+			xf_flush_req(ring, rq->tag, &req);
+		} else {
+			req = pdu->data;
+		}
+		break;
+	case REQ_OP_FLUSH:
+		if (!info->feature_flush)
+			goto out_done;
+		xf_flush_req(ring, rq->tag, &req);
+		break;
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+		if (!info->feature_discard ||
+		    (op == REQ_OP_SECURE_ERASE && !info->feature_secdiscard)) {
+			ret = BLK_STS_NOTSUPP;
+			goto out;
+		}
+		xf_discard_req(ring, rq, &req);
+		break;
+	default:
+		ret = BLK_STS_NOTSUPP;
+		goto out;
+	}
+
+	xf_put_req(ring, &req);
+	ring->rqs[rq->tag] = rq;
+	ring->inflight++;
+	if (bd->last)
+		xf_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return BLK_STS_OK;
+
+out_done:
+	/* Nothing for the backend to do (e.g. a flush without a cache). */
+	spin_unlock_irqrestore(&ring->lock, flags);
+	mq_set_request_status(rq, BLK_STS_OK);
+	mq_complete_request(rq);
+	return BLK_STS_OK;
+out:
+	/* A batch may have been left unpushed: push it now. */
+	if (ring->front.req_prod_pvt != ring->front.sring->req_prod && !ring->dead)
+		xf_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return ret;
+}
+
+static void xf_commit_rqs(struct mq_hw_ctx *hctx)
+{
+	struct xf_ring *ring = hctx->driver_data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (!ring->dead)
+		xf_push(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+static blk_status_t xf_rsp_status(int16_t status)
+{
+	switch (status) {
+	case BLKIF_RSP_OKAY:
+		return BLK_STS_OK;
+	case BLKIF_RSP_EOPNOTSUPP:
+		return BLK_STS_NOTSUPP;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+/* Take @rq off the ring with @status; the caller completes it unlocked. */
+static void xf_finish(struct xf_ring *ring, struct mq_request *rq,
+		      blk_status_t status, struct list_head *done)
+{
+	xf_release_grants(ring, xf_pdu(rq));
+	ring->rqs[rq->tag] = NULL;
+	ring->inflight--;
+	mq_set_request_status(rq, status);
+	list_add_tail(&rq->queuelist, done);
+}
+
+/* Restart a queue stopped for room once a request's worth is back. */
+static void xf_maybe_restart(struct xf_ring *ring)
+{
+	if (ring->hctx && mq_hw_queue_stopped(ring->hctx) &&
+	    (ring->dead || (!RING_FULL(&ring->front) &&
+			    ring->free_grefs >= ring->info->grefs_per_rq)))
+		mq_start_hw_queue(ring->hctx);
+}
+
+static void xf_complete_list(struct list_head *done)
+{
+	struct mq_request *rq, *next;
+
+	list_for_each_entry_safe(rq, next, done, queuelist) {
+		list_del_init(&rq->queuelist);
+		mq_complete_request(rq);
+	}
+}
+
+static irqreturn_t xf_interrupt(int irq, void *data)
+{
+	struct xf_ring *ring = data;
+	struct blkif_response rsp;
+	RING_IDX i, rp;
+	unsigned long flags;
+	bool pushed = false;
+	int more;
+	LIST_HEAD(done);
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (unlikely(!ring->front.sring))
+		goto out;
+again:
+	rp = READ_ONCE(ring->front.sring->rsp_prod);
+	virt_rmb();	/* responses up to rp are visible */
+	if (RING_RESPONSE_PROD_OVERFLOW(&ring->front, rp)) {
+		pr_err("%s: backend produced too many responses (%u/%u)\n",
+		       ring->name, rp - ring->front.rsp_cons,
+		       RING_SIZE(&ring->front));
+		ring->dead = true;
+		goto out;
+	}
+	for (i = ring->front.rsp_cons; i != rp; i++) {
+		struct mq_request *rq;
+		struct xf_req *pdu;
+		blk_status_t status;
+
+		RING_COPY_RESPONSE(&ring->front, i, &rsp);
+		if (rsp.id >= ring->info->depth || !ring->rqs[rsp.id]) {
+			pr_err_ratelimited("%s: response for unknown id %llu\n",
+					   ring->name, rsp.id);
+			continue;
+		}
+		rq = ring->rqs[rsp.id];
+		pdu = xf_pdu(rq);
+		status = xf_rsp_status(rsp.status);
+		if (status == BLK_STS_OK && !ring->dead) {
+			if (pdu->phase == XF_PH_PREFLUSH) {
+				pdu->phase = XF_PH_DATA;
+				xf_put_req(ring, &pdu->data);
+				pushed = true;
+				continue;
+			}
+			if (pdu->phase == XF_PH_DATA && pdu->post_flush) {
+				struct blkif_request req;
+
+				pdu->phase = XF_PH_POSTFLUSH;
+				xf_flush_req(ring, rsp.id, &req);
+				xf_put_req(ring, &req);
+				pushed = true;
+				continue;
+			}
+		} else if (status == BLK_STS_OK) {
+			/* A sequence cut short by a disconnect. */
+			status = pdu->phase == XF_PH_DATA && !pdu->post_flush ?
+				 BLK_STS_OK : BLK_STS_IOERR;
+		}
+		if (status != BLK_STS_OK)
+			pr_err_ratelimited("%s: request op %u failed: %d\n",
+					   ring->name, rsp.operation, rsp.status);
+		xf_finish(ring, rq, status, &done);
+	}
+	ring->front.rsp_cons = i;
+	if (i != ring->front.req_prod_pvt) {
+		RING_FINAL_CHECK_FOR_RESPONSES(&ring->front, more);
+		if (more)
+			goto again;
+	} else {
+		ring->front.sring->rsp_event = i + 1;
+	}
+	if (pushed)
+		xf_push(ring);
+	xf_maybe_restart(ring);
+out:
+	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
+	return IRQ_HANDLED;
+}
+
+/**
+ * xf_ring_kill - stop a ring: new requests fail, stopped queues run
+ * @ring: the ring
+ *
+ * Requests the backend holds still complete through the interrupt.
+ */
+void xf_ring_kill(struct xf_ring *ring)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->dead = true;
+	xf_maybe_restart(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+}
+
+/**
+ * xf_ring_fail_inflight - fail every request the backend still holds
+ * @ring: a dead ring whose backend has closed (it will not answer)
+ *
+ * Return: the number of requests failed.
+ */
+unsigned int xf_ring_fail_inflight(struct xf_ring *ring)
+{
+	unsigned int id, n = 0;
+	unsigned long flags;
+	LIST_HEAD(done);
+
+	if (!ring->rqs)
+		return 0;
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->dead = true;
+	for (id = 0; id < ring->info->depth; id++) {
+		if (!ring->rqs[id])
+			continue;
+		xf_finish(ring, ring->rqs[id], BLK_STS_IOERR, &done);
+		n++;
+	}
+	xf_maybe_restart(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
+	return n;
+}
+
+/**
+ * xf_ring_setup - share a ring with the backend and bind its event channel
+ * @info: the device, with @nr_rings and @ring_order chosen
+ * @ring: the ring
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno (partial state is undone by xf_ring_free()).
+ */
+int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned int nr_pages = 1U << info->ring_order;
+	struct blkif_sring *sring;
+	int err;
+
+	err = xenbus_setup_ring(dev, GFP_KERNEL, (void **)&sring, nr_pages,
+				ring->ring_refs);
+	if (err)
+		return err;
+	XEN_FRONT_RING_INIT(&ring->front, sring, nr_pages * XEN_PAGE_SIZE);
+
+	err = xenbus_alloc_evtchn(dev, &ring->evtchn);
+	if (err)
+		return err;
+	snprintf(ring->name, sizeof(ring->name), "%s-q%u", info->name,
+		 ring->idx);
+	err = bind_evtchn_to_irqhandler(ring->evtchn, xf_interrupt, 0,
+					ring->name, ring);
+	if (err < 0) {
+		xenbus_dev_fatal(dev, err, "binding event channel %u",
+				 ring->evtchn);
+		return err;
+	}
+	ring->irq = err;
+	return 0;
+}
+
+/**
+ * xf_ring_alloc_io - per-request state of a ring, once the backend's
+ *	features are known
+ * @info: the device, with @depth, @max_segs and @ind_pages set
+ * @ring: the ring
+ *
+ * Context: process context.
+ * Return: 0 or a negative errno.
+ */
+int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
+{
+	unsigned int i, n, pool;
+
+	ring->rqs = kcalloc(info->depth, sizeof(*ring->rqs), GFP_KERNEL);
+	if (!ring->rqs)
+		return -ENOMEM;
+	n = info->depth * info->ind_pages;
+	if (n) {
+		ring->ind_pages = kcalloc(n, sizeof(*ring->ind_pages),
+					  GFP_KERNEL);
+		if (!ring->ind_pages)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			ring->ind_pages[i] = alloc_page(GFP_KERNEL);
+			if (!ring->ind_pages[i])
+				return -ENOMEM;
+		}
+	}
+	pool = min(info->depth * info->grefs_per_rq, XF_GREFS_PER_RING);
+	pool = max(pool, info->grefs_per_rq);
+	if (gnttab_alloc_grant_references(pool, &ring->gref_head) < 0)
+		return -ENOSPC;
+	ring->free_grefs = pool;
+	ring->have_pool = true;
+	return 0;
+}
+
+/**
+ * xf_ring_free - undo xf_ring_setup() and xf_ring_alloc_io()
+ * @info: the device
+ * @ring: the ring, with no request in flight
+ *
+ * Context: process context.
+ */
+void xf_ring_free(struct xf_info *info, struct xf_ring *ring)
+{
+	unsigned int i;
+	unsigned long flags;
+
+	if (ring->irq > 0)
+		unbind_from_irqhandler(ring->irq, ring);
+	else if (ring->evtchn)
+		xenbus_free_evtchn(info->xbdev, ring->evtchn);
+	ring->irq = 0;
+	ring->evtchn = 0;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->have_pool)
+		gnttab_free_grant_references(ring->gref_head);
+	ring->have_pool = false;
+	ring->free_grefs = 0;
+	spin_unlock_irqrestore(&ring->lock, flags);
+
+	if (ring->front.sring)
+		xenbus_teardown_ring((void **)&ring->front.sring,
+				     1U << info->ring_order, ring->ring_refs);
+	if (ring->ind_pages) {
+		for (i = 0; i < info->depth * info->ind_pages; i++)
+			if (ring->ind_pages[i])
+				__free_page(ring->ind_pages[i]);
+		kfree(ring->ind_pages);
+		ring->ind_pages = NULL;
+	}
+	kfree(ring->rqs);
+	ring->rqs = NULL;
+}
+
+static enum mq_eh_timer_return xf_timeout(struct mq_request *rq)
+{
+	/* The backend owns it: only a response or a disconnect ends it. */
+	return MQ_EH_RESET_TIMER;
+}
+
+static int xf_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
+			unsigned int idx)
+{
+	struct xf_info *info = driver_data;
+
+	hctx->driver_data = &info->rings[idx];
+	info->rings[idx].hctx = hctx;
+	return 0;
+}
+
+static void xf_exit_hctx(struct mq_hw_ctx *hctx, unsigned int idx)
+{
+	struct xf_ring *ring = hctx->driver_data;
+
+	ring->hctx = NULL;
+}
+
+const struct mq_ops xf_mq_ops = {
+	.queue_rq	= xf_queue_rq,
+	.commit_rqs	= xf_commit_rqs,
+	.timeout	= xf_timeout,
+	.init_hctx	= xf_init_hctx,
+	.exit_hctx	= xf_exit_hctx,
+};

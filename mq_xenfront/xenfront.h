@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mq_xenfront - private declarations shared by the files of the Xen PV
+ * block frontend on mq_core.  Not a public header.
+ */
+#ifndef _MQ_XENFRONT_H
+#define _MQ_XENFRONT_H
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/blkif.h>
+
+#include "../mq_core/mq_core.h"
+
+/* Ring pages: 2^XENBUS_MAX_RING_GRANT_ORDER at most. */
+#define XF_MAX_RING_ORDER	XENBUS_MAX_RING_GRANT_ORDER
+#define XF_MAX_RING_PAGES	(1U << XF_MAX_RING_ORDER)
+/* Indirect segments per request: what xen-blkback accepts at most. */
+#define XF_MAX_INDIRECT_SEGS	256U
+#define XF_SEGS_PER_IND_PAGE	(XEN_PAGE_SIZE / sizeof(struct blkif_request_segment))
+#define XF_IND_PAGES(segs)	DIV_ROUND_UP(segs, XF_SEGS_PER_IND_PAGE)
+/* Grant references kept per ring (a pool claimed without the global lock). */
+#define XF_GREFS_PER_RING	2048U
+
+/* Module parameters (validated when set, read-only afterwards). */
+extern unsigned int xf_max_queues;
+extern unsigned int xf_max_indirect_segments;
+extern unsigned int xf_max_ring_page_order;
+
+/* Where a request is in its sequence of ring requests. */
+enum xf_phase {
+	XF_PH_DATA,		/* the data (or the only) request */
+	XF_PH_PREFLUSH,		/* a cache flush before the data */
+	XF_PH_POSTFLUSH,	/* a cache flush after the data (FUA) */
+};
+
+/**
+ * struct xf_req - driver payload behind every mq_request
+ * @phase: which ring request of the sequence is with the backend
+ * @post_flush: a flush follows the data (FUA emulated with flush-cache)
+ * @nr_grefs: grant references held, in @grefs
+ * @data: the data request, built at dispatch, issued after a preflush
+ * @grefs: data grants, then indirect page grants
+ */
+struct xf_req {
+	enum xf_phase phase;
+	bool post_flush;
+	unsigned int nr_grefs;
+	struct blkif_request data;
+	grant_ref_t grefs[];
+};
+
+struct xf_info;
+
+/**
+ * struct xf_ring - one shared ring with its event channel: one hw queue
+ * @lock: the ring, @rqs, @inflight, the grant pool, @dead
+ * @front: the front ring
+ * @info: the device
+ * @hctx: its hardware queue
+ * @idx: ring number
+ * @irq: bound to @evtchn, or 0
+ * @evtchn: event channel, or 0
+ * @ring_refs: grants of the ring pages
+ * @gref_head: this ring's pool of grant references
+ * @free_grefs: references in @gref_head
+ * @have_pool: @gref_head was allocated
+ * @rqs: request of each ring id (the request's tag), NULL when free
+ * @inflight: requests owned by the backend
+ * @ind_pages: indirect descriptor pages, @info->ind_pages per tag
+ * @dead: the backend is gone or going: fail new requests
+ * @name: IRQ name
+ */
+struct xf_ring {
+	spinlock_t lock;
+	struct blkif_front_ring front;
+	struct xf_info *info;
+	struct mq_hw_ctx *hctx;
+	unsigned int idx;
+	int irq;
+	evtchn_port_t evtchn;
+	grant_ref_t ring_refs[XF_MAX_RING_PAGES];
+	grant_ref_t gref_head;
+	unsigned int free_grefs;
+	bool have_pool;
+	struct mq_request **rqs;
+	unsigned int inflight;
+	struct page **ind_pages;
+	bool dead;
+	char name[24];
+};
+
+/**
+ * struct xf_info - one virtual block device
+ * @xbdev: its xenbus device
+ * @lock: serialises negotiation, connect, close and remove
+ * @handle: the vdevice number (request handle)
+ * @name: the disk name
+ * @index: name index (xvd<index>)
+ * @nr_rings: rings in use
+ * @ring_order: ring page order in use
+ * @rings: the rings
+ * @depth: requests per ring (the ring size)
+ * @max_segs: data segments per request
+ * @ind_pages: indirect pages per request (0: no indirect descriptors)
+ * @grefs_per_rq: @max_segs + @ind_pages
+ * @feature_flush: backend has feature-flush-cache
+ * @feature_discard: backend has feature-discard
+ * @feature_secdiscard: backend has discard-secure
+ * @set: the tag set
+ * @q: the queue and disk, once connected
+ * @connected: the disk is live
+ */
+struct xf_info {
+	struct xenbus_device *xbdev;
+	struct mutex lock;
+	unsigned int handle;
+	char name[DISK_NAME_LEN];
+	int index;
+	unsigned int nr_rings;
+	unsigned int ring_order;
+	struct xf_ring *rings;
+	unsigned int depth;
+	unsigned int max_segs;
+	unsigned int ind_pages;
+	unsigned int grefs_per_rq;
+	bool feature_flush;
+	bool feature_discard;
+	bool feature_secdiscard;
+	struct mq_tag_set set;
+	struct mq_queue *q;
+	bool connected;
+};
+
+/* ring.c */
+extern const struct mq_ops xf_mq_ops;
+int xf_ring_setup(struct xf_info *info, struct xf_ring *ring);
+int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring);
+void xf_ring_free(struct xf_info *info, struct xf_ring *ring);
+void xf_ring_kill(struct xf_ring *ring);
+unsigned int xf_ring_fail_inflight(struct xf_ring *ring);
+
+#endif /* _MQ_XENFRONT_H */

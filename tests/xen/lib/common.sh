@@ -1,0 +1,72 @@
+#!/bin/bash
+# tests/xen/lib/common.sh - helpers for the domU-side Xen tests (sourced; run by
+# scripts/xen-run inside the PV domU, never on the host).
+#
+# Environment from xen-run: XR_FRONTEND (mq|stock), XR_FRONTEND_ARGS,
+# XR_BACKEND_QUEUES, XR_VCPUS.  Set here: XR_DISK (/dev/xvda), XR_DEV (xvda),
+# XR_DOMID, XR_FRONT (device/vbd/51712, relative to the domain), XR_BACKEND (the
+# backend's absolute xenstore path).
+set -euo pipefail
+
+XR_DEV=xvda
+XR_DISK=/dev/$XR_DEV
+XR_FRONT=device/vbd/51712
+XR_DOMID=$(xenstore-read domid)
+XR_BACKEND=$(xenstore-read "$XR_FRONT/backend")
+xr_failed=0
+
+xr_log() { echo "XR: $*"; }
+xr_pass() { echo "XR-PASS: $*"; }
+xr_fail() { echo "XR-FAIL: $*"; xr_failed=1; }
+# xr_expect WHAT GOT WANT
+xr_expect() {
+    if [[ $2 == "$3" ]]; then xr_pass "$1 = $2"; else xr_fail "$1 = '$2', want '$3'"; fi
+}
+# xr_done: the test's exit status
+xr_done() {
+    if ((xr_failed)); then xr_log "FAILED"; return 1; fi
+    xr_log "all checks passed"
+}
+
+# xr_read PATH: a xenstore key, or "" when absent
+xr_read() { xenstore-read "$1" 2>/dev/null || true; }
+
+# xr_wait_disk [SECONDS]: wait until the disk exists
+xr_wait_disk() {
+    local i
+    for ((i = 0; i < ${1:-30} * 10; i++)); do
+        [[ -b $XR_DISK ]] && return 0
+        sleep 0.1
+    done
+    xr_fail "$XR_DISK did not appear"
+    return 1
+}
+
+# xr_request ACTION: ask dom0 (detach | backend-state); prints dom0's reply
+xr_request() {
+    local i r
+    xenstore-rm data/reply 2>/dev/null || true
+    xenstore-write data/request "$1"
+    for ((i = 0; i < 60; i++)); do
+        if r=$(xenstore-read data/reply 2>/dev/null); then
+            xenstore-rm data/reply 2>/dev/null || true
+            echo "$r"
+            return 0
+        fi
+        sleep 1
+    done
+    return 1
+}
+
+# xr_irq_counts: "NAME COUNT" per event channel of the disk in /proc/interrupts
+# (the sum over CPUs); NAME is the handler name (the disk's ring names).
+xr_irq_counts() {
+    awk -v d="$XR_DEV" '$0 ~ d || $0 ~ /blkif/ {
+        n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break
+        print $NF, n }' /proc/interrupts
+}
+
+# xr_fio ARGS...: fio on the disk with the common options
+xr_fio() {
+    fio --name=xr --filename="$XR_DISK" --direct=1 --group_reporting "$@"
+}
