@@ -6,6 +6,7 @@
 #   make install                   install into /lib/modules/$(KVER)/updates and depmod
 #   make lint                      checkpatch --strict, sparse (C=2), W=1
 #   make check                     build + lint + every test in the VM
+#   make check-xen                 every tests/xen/*.sh in a Xen PV guest (scripts/check-xen)
 #   make bench                     null_blk vs mq_nullblk in one VM run
 #   make clean
 
@@ -21,7 +22,7 @@ ifeq ($(KVER),)
 $(error no kernel headers found: install linux-headers-amd64 or pass KVER=)
 endif
 
-.PHONY: all modules install clean lint check bench check-kver print-kver
+.PHONY: all modules install clean lint check check-xen bench check-kver print-kver
 
 print-kver:
 	@echo $(KVER)
@@ -47,6 +48,9 @@ lint: check-kver
 
 check: modules
 	scripts/check KVER=$(KVER)
+
+check-xen: modules
+	scripts/check-xen
 
 bench: modules
 	scripts/bench KVER=$(KVER)

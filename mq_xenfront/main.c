@@ -248,7 +248,7 @@ static int xf_talk_to_backend(struct xf_info *info)
 	err = xf_write_nodes(info);
 	if (err)
 		goto fail;
-	err = xenbus_switch_state(dev, XenbusStateInitialised);
+	err = xenbus_switch_state(dev, XF_XB_INITIALISED);
 	if (err)
 		goto fail;
 	dev_info(&dev->dev, "%s: %u ring(s) (backend offers %u), ring order %u\n",
@@ -385,7 +385,7 @@ static void xf_connect(struct xf_info *info)
 	if (binfo & VDISK_READONLY)
 		set_disk_ro(q->disk, true);
 
-	err = xenbus_switch_state(dev, XenbusStateConnected);
+	err = xenbus_switch_state(dev, XF_XB_CONNECTED);
 	if (err)
 		return;
 	info->connected = true;
@@ -429,7 +429,7 @@ static void xf_closing(struct xf_info *info, bool backend_closed)
 			dev_info(&dev->dev, "%s: failed %u request(s) the backend dropped\n",
 				 info->name, n);
 	}
-	if (dev->state != XenbusStateClosed)
+	if (dev->state != XF_XB_CLOSED)
 		xenbus_frontend_closed(dev);
 }
 
@@ -440,21 +440,21 @@ static void xf_backend_changed(struct xenbus_device *dev,
 
 	mutex_lock(&info->lock);
 	switch (backend_state) {
-	case XenbusStateInitWait:
-		if (dev->state == XenbusStateInitialising)
+	case XF_XB_INITWAIT:
+		if (dev->state == XF_XB_INITIALISING)
 			xf_talk_to_backend(info);
 		break;
-	case XenbusStateConnected:
-		if (dev->state != XenbusStateInitialised &&
-		    dev->state != XenbusStateConnected &&
+	case XF_XB_CONNECTED:
+		if (dev->state != XF_XB_INITIALISED &&
+		    dev->state != XF_XB_CONNECTED &&
 		    xf_talk_to_backend(info))
 			break;
 		xf_connect(info);
 		break;
-	case XenbusStateClosed:
+	case XF_XB_CLOSED:
 		xf_closing(info, true);
 		break;
-	case XenbusStateClosing:
+	case XF_XB_CLOSING:
 		xf_closing(info, false);
 		break;
 	default:

@@ -16,13 +16,24 @@
 
 /* Ring pages: 2^XENBUS_MAX_RING_GRANT_ORDER at most. */
 #define XF_MAX_RING_ORDER	XENBUS_MAX_RING_GRANT_ORDER
-#define XF_MAX_RING_PAGES	(1U << XF_MAX_RING_ORDER)
+#define XF_MAX_RING_PAGES	BIT(XF_MAX_RING_ORDER)
 /* Indirect segments per request: what xen-blkback accepts at most. */
 #define XF_MAX_INDIRECT_SEGS	256U
 #define XF_SEGS_PER_IND_PAGE	(XEN_PAGE_SIZE / sizeof(struct blkif_request_segment))
 #define XF_IND_PAGES(segs)	DIV_ROUND_UP(segs, XF_SEGS_PER_IND_PAGE)
 /* Grant references kept per ring (a pool claimed without the global lock). */
 #define XF_GREFS_PER_RING	2048U
+
+/*
+ * enum xenbus_state values (xen/interface/io/xenbus.h, a stable ABI) under
+ * kernel-style names.
+ */
+#define XF_XB_INITIALISING	1
+#define XF_XB_INITWAIT		2
+#define XF_XB_INITIALISED	3
+#define XF_XB_CONNECTED		4
+#define XF_XB_CLOSING		5
+#define XF_XB_CLOSED		6
 
 /* Module parameters (validated when set, read-only afterwards). */
 extern unsigned int xf_max_queues;
@@ -74,7 +85,7 @@ struct xf_info;
  * @name: IRQ name
  */
 struct xf_ring {
-	spinlock_t lock;
+	spinlock_t lock;	/* see above */
 	struct blkif_front_ring front;
 	struct xf_info *info;
 	struct mq_hw_ctx *hctx;
@@ -115,7 +126,7 @@ struct xf_ring {
  */
 struct xf_info {
 	struct xenbus_device *xbdev;
-	struct mutex lock;
+	struct mutex lock;	/* see above */
 	unsigned int handle;
 	char name[DISK_NAME_LEN];
 	int index;

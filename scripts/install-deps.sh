@@ -37,6 +37,7 @@ if ((${#missing[@]})); then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${packages[@]}"
 fi
+"$(dirname "$0")/xen-deps"   # the Xen rig (scripts/xen-run)
 
 # checkpatch.pl and the two data files it reads from its own directory.
 cpdir=${MQ_CACHE_DIR:-/var/cache/mq-suite}/checkpatch
