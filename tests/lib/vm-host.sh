@@ -14,6 +14,9 @@
 #                      a -blockdev node survives device_del, so the guest can
 #                      device_add it again).  The guest sees the file as
 #                      /mnt/host-out/NAME.img (read it, never write it).
+#   --throttle NAME=IOPS  a QEMU throttle node NAME-t (IOPS requests/s in all)
+#                      on top of disk NAME, for a device that must be slow
+#                      (use drive=NAME-t).
 #
 # Monitor relay: the guest writes an HMP command line to
 # /mnt/host-out/hmp.req; the agent runs it through QMP
@@ -22,10 +25,11 @@
 # a raw QMP command instead.  tests/lib/common.sh: vm_hmp.
 set -uo pipefail
 
-disks=()
+disks=() throttles=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--disk) disks+=("$2"); shift 2 ;;
+	--throttle) throttles+=("$2"); shift 2 ;;
 	setup|agent|cleanup) break ;;
 	*) echo "vm-host.sh: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -43,6 +47,12 @@ setup)
 		truncate -s "$size" "$dir/out/$name.img" || exit 1
 		opts+=" --qemu-arg -blockdev --qemu-arg"
 		opts+=" driver=file,node-name=$name,filename=$dir/out/$name.img,discard=unmap,cache.direct=off"
+	done
+	for t in "${throttles[@]}"; do
+		name=${t%%=*} iops=${t#*=}
+		opts+=" --qemu-arg -object --qemu-arg throttle-group,id=tg-$name,x-iops-total=$iops"
+		opts+=" --qemu-arg -blockdev --qemu-arg"
+		opts+=" driver=throttle,node-name=$name-t,throttle-group=tg-$name,file=$name"
 	done
 	echo "$opts"
 	;;
