@@ -353,6 +353,24 @@ static int mqvs_device_reset(struct mq_scsi_cmnd *cmd)
 			"logical unit reset");
 }
 
+/*
+ * Last step: only a device that is gone can be "reset" here (its rings are
+ * broken, so it will never touch a buffer again): fail everything it holds.
+ * A live device that answered neither TMF keeps its buffers, and so we
+ * must not give its commands back.
+ */
+static int mqvs_host_reset(struct mq_scsi_cmnd *cmd)
+{
+	struct mqvs_host *vs = mqvs_from_shost(cmd->sdev->host);
+	unsigned int i;
+
+	if (!virtqueue_is_broken(vs->vqs[MQVS_VQ_REQ].vq))
+		return MQ_SCSI_EH_FAILED;
+	for (i = 0; i < vs->nr_req; i++)
+		mqvs_fail_req(&vs->vqs[MQVS_VQ_REQ + i]);
+	return MQ_SCSI_EH_SUCCESS;
+}
+
 /* Events (hotplug) */
 
 static int mqvs_kick_event(struct mqvs_host *vs, struct mqvs_event *e)
@@ -482,6 +500,7 @@ static const struct mq_scsi_host_template mqvs_template = {
 	.commit_rqs		= mqvs_commit_rqs,
 	.eh_abort_handler	= mqvs_abort,
 	.eh_device_reset_handler = mqvs_device_reset,
+	.eh_host_reset_handler	= mqvs_host_reset,
 	.can_queue		= 128,
 	.cmd_per_lun		= 128,
 	.sg_tablesize		= MQ_SCSI_MAX_SG,
