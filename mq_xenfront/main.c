@@ -513,6 +513,7 @@ static int xf_probe(struct xenbus_device *dev,
 	info->index = index;
 	xf_disk_name(info->name, sizeof(info->name), index);
 	dev_set_drvdata(&dev->dev, info);
+	xf_debugfs_add(info);
 	return 0;
 }
 
@@ -521,6 +522,7 @@ static void xf_remove(struct xenbus_device *dev)
 	struct xf_info *info = dev_get_drvdata(&dev->dev);
 	unsigned int i;
 
+	xf_debugfs_remove(info);
 	mutex_lock(&info->lock);
 	if (info->q) {
 		/* A backend that is gone will not answer: fail its requests. */
@@ -559,16 +561,23 @@ static struct xenbus_driver xf_driver = {
 
 static int __init xf_init(void)
 {
+	int ret;
+
 	if (!xen_domain())
 		return -ENODEV;
 	if (!xen_has_pv_disk_devices())
 		return -ENODEV;
-	return xenbus_register_frontend(&xf_driver);
+	xf_debugfs_init();
+	ret = xenbus_register_frontend(&xf_driver);
+	if (ret)
+		xf_debugfs_exit();
+	return ret;
 }
 
 static void __exit xf_exit(void)
 {
 	xenbus_unregister_driver(&xf_driver);
+	xf_debugfs_exit();
 }
 
 module_init(xf_init);

@@ -123,6 +123,7 @@ struct xf_ring {
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
+ * @debugfs_dir: its debugfs directory
  */
 struct xf_info {
 	struct xenbus_device *xbdev;
@@ -143,6 +144,7 @@ struct xf_info {
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
+	struct dentry *debugfs_dir;
 };
 
 /* ring.c */
@@ -152,5 +154,11 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring);
 void xf_ring_free(struct xf_info *info, struct xf_ring *ring);
 void xf_ring_kill(struct xf_ring *ring);
 unsigned int xf_ring_fail_inflight(struct xf_ring *ring);
+
+/* debugfs.c */
+void xf_debugfs_add(struct xf_info *info);
+void xf_debugfs_remove(struct xf_info *info);
+void xf_debugfs_init(void);
+void xf_debugfs_exit(void);
 
 #endif /* _MQ_XENFRONT_H */

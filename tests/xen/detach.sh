@@ -30,6 +30,6 @@ wait "$fio_pid" || fio_rc=$?
 grep -E 'err=|error' /tmp/fio.out | head -n 3
 xr_log "frontend state: '$(xr_read "$XR_FRONT/state")'"
 if [[ $XR_FRONTEND == mq ]]; then
-    rmmod mq_xenfront && xr_pass "rmmod mq_xenfront" || xr_fail "rmmod mq_xenfront"
+    xr_rmmod mq_xenfront && xr_pass "rmmod mq_xenfront" || xr_fail "rmmod mq_xenfront"
 fi
 xr_done

@@ -12,7 +12,7 @@ xr_expect "multi-queue-num-queues" "$(xr_read "$XR_FRONT/multi-queue-num-queues"
 [[ -n $(xr_read "$XR_FRONT/event-channel") ]] && xr_pass "top-level event-channel" ||
     xr_fail "no top-level event-channel"
 [[ -z $(xr_read "$XR_FRONT/queue-0/ring-ref") ]] && xr_pass "no queue-0/" || xr_fail "queue-0/ present"
-xr_expect "hardware queues in /sys/block/$XR_DEV/mq" "$(ls /sys/block/$XR_DEV/mq | wc -l)" 1
+xr_expect "hardware queues in /sys/block/$XR_DEV/mq" "$(xr_nr_hctx)" 1
 if xr_fio --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio --size=8M \
     --verify=crc32c --verify_fatal=1 --do_verify=1 >/tmp/fio.out 2>&1; then
     xr_pass "fio randwrite + crc32c verify"

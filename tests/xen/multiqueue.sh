@@ -21,7 +21,8 @@ for ((i = 0; i < want; i++)); do
 done
 [[ -z $(xr_read "$XR_FRONT/ring-ref") ]] && xr_pass "no top-level ring-ref" ||
     xr_fail "top-level ring-ref next to multi-queue nodes"
-xr_expect "hardware queues in /sys/block/$XR_DEV/mq" "$(ls /sys/block/$XR_DEV/mq | wc -l)" "$want"
+xr_expect "hardware queues in /sys/block/$XR_DEV/mq" "$(xr_nr_hctx)" "$want"
+for d in /sys/block/$XR_DEV/mq/[0-9]*; do xr_log "hctx ${d##*/}: CPUs $(cat "$d/cpu_list")"; done
 
 xr_irq_counts >/tmp/irq.before
 xr_fio --rw=randread --bs=4k --ioengine=libaio --iodepth=8 --numjobs="$want" \
@@ -36,6 +37,7 @@ while read -r name n; do
     ((n - ${b:-0} > 0)) && busy=$((busy + 1))
 done </tmp/irq.after
 xr_expect "rings with interrupts" "$busy" "$want"
+((busy == want)) || xr_diag
 
 if xr_fio --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio --numjobs=2 --size=8M \
     --offset_increment=64M --verify=crc32c --verify_fatal=1 --do_verify=1 >/tmp/fio.out 2>&1; then
@@ -45,7 +47,10 @@ else
 fi
 
 if [[ $XR_FRONTEND == mq ]]; then
-    if rmmod mq_xenfront; then xr_pass "rmmod mq_xenfront"; else xr_fail "rmmod mq_xenfront"; fi
+    # xenbus pins the driver module while it is bound to a device: unbind first.
+    if echo vbd-51712 >/sys/bus/xen/drivers/vbd/unbind; then xr_pass "unbind vbd-51712"
+    else xr_fail "unbind vbd-51712"; fi
     [[ ! -e /sys/block/$XR_DEV ]] && xr_pass "disk removed" || xr_fail "disk still there"
+    if xr_rmmod mq_xenfront; then xr_pass "rmmod mq_xenfront"; else xr_fail "rmmod mq_xenfront"; fi
 fi
 xr_done

@@ -22,9 +22,38 @@ xr_fail() { echo "XR-FAIL: $*"; xr_failed=1; }
 xr_expect() {
     if [[ $2 == "$3" ]]; then xr_pass "$1 = $2"; else xr_fail "$1 = '$2', want '$3'"; fi
 }
+# xr_diag: driver and core state, for a failing test's log
+xr_diag() {
+    local f p
+    xr_log "--- diagnostics"
+    for f in /sys/kernel/debug/mq_xenfront/*/rings; do
+        [[ -r $f ]] && sed "s|^|XR-DIAG ${f#/sys/kernel/debug/}: |" "$f"
+    done
+    for f in /sys/kernel/debug/mq_core/*/hctx*/state /sys/kernel/debug/mq_core/*/hctx*/busy; do
+        [[ -r $f ]] && sed "s|^|XR-DIAG ${f#/sys/kernel/debug/mq_core/}: |" "$f" | head -n 8
+    done
+    [[ -r /sys/module/mq_xenfront/refcnt ]] && xr_log "mq_xenfront refcnt $(cat /sys/module/mq_xenfront/refcnt)"
+    for p in /proc/[0-9]*; do
+        [[ $(awk '{print $3}' "$p/stat" 2>/dev/null) == D ]] || continue
+        xr_log "D task ${p#/proc/} $(cat "$p/comm"):"
+        sed 's/^/XR-DIAG   /' "$p/stack" 2>/dev/null
+    done
+    xr_log "--- end of diagnostics"
+}
+
+# xr_rmmod MODULE: unload, retrying briefly (a last close may still be under way)
+xr_rmmod() {
+    local i
+    for ((i = 0; i < 10; i++)); do
+        rmmod "$1" 2>/dev/null && return 0
+        sleep 1
+    done
+    rmmod "$1"
+}
+
 # xr_done: the test's exit status
 xr_done() {
-    if ((xr_failed)); then xr_log "FAILED"; return 1; fi
+    if ((xr_failed)); then xr_diag; xr_log "FAILED"; return 1; fi
     xr_log "all checks passed"
 }
 
@@ -65,6 +94,9 @@ xr_irq_counts() {
         n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break
         print $NF, n }' /proc/interrupts
 }
+
+# xr_nr_hctx: hardware queues of the disk (numbered directories under mq/)
+xr_nr_hctx() { find /sys/block/$XR_DEV/mq/ -mindepth 1 -maxdepth 1 -name '[0-9]*' | wc -l; }
 
 # xr_fio ARGS...: fio on the disk with the common options
 xr_fio() {
