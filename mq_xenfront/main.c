@@ -12,6 +12,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/idr.h>
+#include <linux/delay.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -26,6 +27,8 @@
 #define XF_VDEV_EXTENDED	BIT(28)
 #define XF_XVD_MAJOR		202
 #define XF_MAX_NAME_INDEX	(26 + 26 * 26)
+/* How long a closed backend may take to answer what it still holds. */
+#define XF_CLOSE_GRACE_MS	5000
 
 unsigned int xf_max_queues = 4;
 unsigned int xf_max_indirect_segments = 32;
@@ -405,6 +408,26 @@ static void xf_connect(struct xf_info *info)
 }
 
 /*
+ * A closed backend may still be finishing I/O it had started (it answers
+ * before it unmaps): give it a moment, then fail what is left.
+ */
+static unsigned int xf_fail_after_grace(struct xf_info *info)
+{
+	unsigned int i, n, t;
+
+	for (t = 0; t < XF_CLOSE_GRACE_MS / 20; t++) {
+		for (i = 0, n = 0; i < info->nr_rings; i++)
+			n += READ_ONCE(info->rings[i].inflight);
+		if (!n)
+			return 0;
+		msleep(20);
+	}
+	for (i = 0, n = 0; i < info->nr_rings; i++)
+		n += xf_ring_fail_inflight(&info->rings[i]);
+	return n;
+}
+
+/*
  * The backend is closing (hot-unplug) or closed: new I/O fails at once;
  * what the backend holds completes through the interrupt while it can
  * still answer, and fails once it has closed.
@@ -423,8 +446,7 @@ static void xf_closing(struct xf_info *info, bool backend_closed)
 	for (i = 0; i < info->nr_rings; i++)
 		xf_ring_kill(&info->rings[i]);
 	if (backend_closed) {
-		for (i = 0; i < info->nr_rings; i++)
-			n += xf_ring_fail_inflight(&info->rings[i]);
+		n = xf_fail_after_grace(info);
 		if (n)
 			dev_info(&dev->dev, "%s: failed %u request(s) the backend dropped\n",
 				 info->name, n);
@@ -527,8 +549,7 @@ static void xf_remove(struct xenbus_device *dev)
 	if (info->q) {
 		/* A backend that is gone will not answer: fail its requests. */
 		if (!info->connected)
-			for (i = 0; i < info->nr_rings; i++)
-				xf_ring_fail_inflight(&info->rings[i]);
+			xf_fail_after_grace(info);
 		mq_remove_disk(info->q);
 	}
 	for (i = 0; i < info->nr_rings; i++)

@@ -11,7 +11,7 @@ xr_fio --rw=randrw --bs=4k --ioengine=libaio --iodepth=16 --numjobs=2 \
 fio_pid=$!
 sleep 4
 kill -0 "$fio_pid" 2>/dev/null && xr_pass "fio running" || xr_fail "fio ended early"
-xr_log "dom0: $(xr_request detach)"
+xr_request detach
 
 gone=0
 for ((i = 0; i < 90; i++)); do
