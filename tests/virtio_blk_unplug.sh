@@ -1,0 +1,50 @@
+#!/bin/bash
+# mq_virtio_blk and PCI hot-unplug from the QEMU monitor: device_del while
+# fio runs removes the disk, fio fails its I/O and ends (no hang, no
+# splat); device_add brings the device back, our driver binds it and the
+# disk works.  Twice.
+# vm: --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb0,drive=d0,num-queues=2
+# vm-host: tests/lib/vm-host.sh --disk d0=64M
+. "$(dirname "$0")/lib/common.sh"
+
+wait_disk() { # wait_disk present|absent: up to 30 s
+	local i
+	for i in $(seq 300); do
+		d=$(mqvb_disks | head -1)
+		[ "$1" = present ] && [ -n "$d" ] && return 0
+		[ "$1" = absent ] && [ -z "$d" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+mq_load_virtio_blk || { t_fail "load"; t_done; }
+wait_disk present || { t_fail "no mqvd disk"; t_done; }
+t_check "fio verify before" fio_verify /dev/$d --size=16M
+for round in 1 2; do
+	fio --name=busy --filename=/dev/$d --direct=1 --ioengine=io_uring \
+		--rw=randrw --bs=16k --iodepth=32 --numjobs=2 --time_based \
+		--runtime=90 --eta=never --output=/tmp/busy.out &
+	fpid=$!
+	sleep 3
+	t_check "round $round: monitor device_del vb0 under fio" vm_hmp "device_del vb0"
+	t_check "round $round: disk removed" wait_disk absent
+	ok=0
+	for i in $(seq 300); do
+		kill -0 $fpid 2>/dev/null || { ok=1; break; }
+		sleep 0.1
+	done
+	t_check "round $round: fio ended (no hang)" test $ok = 1
+	wait $fpid
+	t_log "fio exit status $? (errors expected)"
+	t_check "round $round: no virtio block device left" \
+		sh -c "! ls /sys/bus/virtio/drivers/mq_virtio_blk | grep -q virtio"
+	t_check "round $round: monitor device_add" \
+		vm_hmp "device_add virtio-blk-pci,id=vb0,drive=d0,num-queues=2"
+	t_check "round $round: disk back" wait_disk present
+	t_check "round $round: verify on the returned disk" \
+		fio_verify /dev/$d --size=16M
+done
+t_check "queued == completed, nothing busy" mq_check_balanced "$d"
+t_check "rmmod" rmmod mq_virtio_blk
+t_done
