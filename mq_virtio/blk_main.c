@@ -813,6 +813,37 @@ static int mqvb_stats_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(mqvb_stats);
 
+/*
+ * Fault injection: writing 1 breaks the virtqueues, as the transport does
+ * when the device vanished (surprise removal).  The device itself may
+ * still complete what it holds, which we then no longer look at: for tests.
+ */
+static ssize_t mqvb_break_write(struct file *file, const char __user *ubuf,
+				size_t count, loff_t *ppos)
+{
+	struct mqvb_dev *vb = file_inode(file)->i_private;
+	bool on;
+	int ret;
+
+	ret = kstrtobool_from_user(ubuf, count, &on);
+	if (ret) {
+		dev_warn(&vb->vdev->dev, "break: expected 0 or 1\n");
+		return ret;
+	}
+	if (on) {
+		dev_warn(&vb->vdev->dev, "fault injection: virtqueues broken\n");
+		virtio_break_device(vb->vdev);
+	}
+	return count;
+}
+
+static const struct file_operations mqvb_break_fops = {
+	.owner	= THIS_MODULE,
+	.open	= simple_open,
+	.write	= mqvb_break_write,
+	.llseek	= noop_llseek,
+};
+
 static int mqvb_probe(struct virtio_device *vdev)
 {
 	struct mqvb_dev *vb;
@@ -872,6 +903,7 @@ static int mqvb_probe(struct virtio_device *vdev)
 	vb->dbg = debugfs_create_dir(vb->q->disk->disk_name,
 				     mqvb_debugfs_root);
 	debugfs_create_file("stats", 0444, vb->dbg, vb, &mqvb_stats_fops);
+	debugfs_create_file("break", 0200, vb->dbg, vb, &mqvb_break_fops);
 	dev_info(&vdev->dev, "disk %s: %u hardware queues (%u polled), depth %u, %u segments\n",
 		 vb->q->disk->disk_name, vb->nr_vqs, vb->nr_poll,
 		 vb->set.queue_depth, vb->sg_elems);
