@@ -382,6 +382,8 @@ static void xf_connect(struct xf_info *info)
 		return;
 	}
 	info->q = q;
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_set_affinity(&info->rings[i]);
 	strscpy(q->disk->disk_name, info->name, sizeof(q->disk->disk_name));
 	set_capacity(q->disk, sectors);
 	xf_set_limits(info, ssize, pss);

@@ -547,10 +547,12 @@ void xf_ring_free(struct xf_info *info, struct xf_ring *ring)
 	unsigned int i;
 	unsigned long flags;
 
-	if (ring->irq > 0)
+	if (ring->irq > 0) {
+		irq_update_affinity_hint(ring->irq, NULL);
 		unbind_from_irqhandler(ring->irq, ring);
-	else if (ring->evtchn)
+	} else if (ring->evtchn) {
 		xenbus_free_evtchn(info->xbdev, ring->evtchn);
+	}
 	ring->irq = 0;
 	ring->evtchn = 0;
 
@@ -573,6 +575,18 @@ void xf_ring_free(struct xf_info *info, struct xf_ring *ring)
 	}
 	kfree(ring->rqs);
 	ring->rqs = NULL;
+}
+
+/**
+ * xf_ring_set_affinity - deliver a ring's event channel to the CPUs of its
+ *	hardware queue, so completions run where the requests came from
+ * @ring: the ring, with its hardware queue mapped
+ */
+void xf_ring_set_affinity(struct xf_ring *ring)
+{
+	if (ring->irq > 0 && ring->hctx &&
+	    cpumask_intersects(ring->hctx->cpumask, cpu_online_mask))
+		irq_set_affinity_and_hint(ring->irq, ring->hctx->cpumask);
 }
 
 static enum mq_eh_timer_return xf_timeout(struct mq_request *rq)

@@ -153,6 +153,7 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring);
 int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring);
 void xf_ring_free(struct xf_info *info, struct xf_ring *ring);
 void xf_ring_kill(struct xf_ring *ring);
+void xf_ring_set_affinity(struct xf_ring *ring);
 unsigned int xf_ring_fail_inflight(struct xf_ring *ring);
 
 /* debugfs.c */
