@@ -17,9 +17,9 @@ t_check "2 of them are poll queues" \
 t_check "queue/io_poll is 1" test "$(cat /sys/block/$d/queue/io_poll)" = 1
 t_check "hipri write + verify" fio_verify /dev/$d --hipri=1 --size=32M
 found0=$(mq_stat $d poll_found)
-t_check "fio io_uring hipri randread, 2 jobs" fio_run --name=p \
+t_check "fio io_uring hipri randread (one poller: CORE-REQUESTS item 0)" fio_run --name=p \
 	--filename=/dev/$d --direct=1 --ioengine=io_uring --hipri=1 \
-	--rw=randread --bs=4k --iodepth=16 --numjobs=2 --runtime=4 --time_based
+	--rw=randread --bs=4k --iodepth=32 --runtime=4 --time_based
 found1=$(mq_stat $d poll_found)
 t_log "poll_found $found0 -> $found1, polls $(mq_stat $d polls)"
 cat /sys/kernel/debug/mq_virtio_blk/$d/stats
