@@ -18,7 +18,7 @@ iops() {
 		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
 		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
 		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
-		--output-format=terse "$@" 2>/dev/null | awk -F';' '{ print $8 }'
+		--output-format=terse ${BENCH_FIO_OPTS:-} "$@" 2>/dev/null | awk -F';' '{ print $8 }'
 }
 
 load() { # load <params...>: both drivers with the same parameters
@@ -65,6 +65,7 @@ done
 
 echo BENCH
 echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
+echo "fio options: ${BENCH_FIO_OPTS:-none}; clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 printf "%-10s %12s %12s %7s   %s\n" mode null_blk mq_nullblk ratio "per-round ratios"
 awk '
 { k = $1; n[k]++; a[k, n[k]] = $3; b[k, n[k]] = $4
