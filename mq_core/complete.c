@@ -94,6 +94,12 @@ void __mq_complete_request(struct mq_request *rq)
  * and only honoured if the handler gives the request back with
  * %MQ_EH_RESET_TIMER.
  *
+ * The request may end inline (its bios' end_io runs in this call).  A
+ * driver may call this with its ring lock held, as blk-mq drivers do:
+ * bio end_io handlers that issue new I/O do it from process context
+ * (a workqueue), not from the completion, and a driver's own
+ * &mq_request.end_io must follow the same rule.
+ *
  * Context: any (hardirq, softirq, timer, process).
  * Return: true if this call completed the request, false if it was not in
  * flight (already completed, or claimed by the timeout handler).

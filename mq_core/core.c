@@ -203,7 +203,7 @@ static void mq_submit_bio(struct bio *bio)
 		mq_submit_rq(rq, true);
 }
 
-static const struct block_device_operations mq_fops = {
+const struct block_device_operations mq_fops = {
 	.owner		= THIS_MODULE,
 	.submit_bio	= mq_submit_bio,
 	.poll_bio	= mq_poll_bio,
@@ -569,21 +569,24 @@ void mq_set_poll(struct mq_queue *q, bool enable)
 EXPORT_SYMBOL_GPL(mq_set_poll);
 
 /**
- * mq_add_disk_parent - make a queue's disk visible under a parent device
+ * mq_add_disk_groups - make a queue's disk visible, with its attributes
  * @q: the queue, with the disk's name, capacity and limits set
  * @parent: the device the disk belongs to (``/sys/block/<disk>/device``),
  *	or %NULL
+ * @groups: %NULL-terminated sysfs attribute groups for the disk's device
+ *	(``/sys/block/<disk>/``), present before the uevent; or %NULL
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno (then free the queue with mq_free_queue()).
  */
-int mq_add_disk_parent(struct mq_queue *q, struct device *parent)
+int mq_add_disk_groups(struct mq_queue *q, struct device *parent,
+		       const struct attribute_group **groups)
 {
 	int ret;
 
 	/* Atomic mode until now keeps a failed probe cheap to tear down. */
 	percpu_ref_switch_to_percpu(&q->usage);
-	ret = device_add_disk(parent, q->disk, NULL);
+	ret = device_add_disk(parent, q->disk, groups);
 	if (ret)
 		return ret;
 	ret = mq_sysfs_register(q);
@@ -594,6 +597,21 @@ int mq_add_disk_parent(struct mq_queue *q, struct device *parent)
 	mq_debugfs_register(q);
 	set_bit(MQ_Q_REGISTERED, &q->flags);
 	return 0;
+}
+EXPORT_SYMBOL_GPL(mq_add_disk_groups);
+
+/**
+ * mq_add_disk_parent - make a queue's disk visible under a parent device
+ * @q: the queue, with the disk's name, capacity and limits set
+ * @parent: the device the disk belongs to (``/sys/block/<disk>/device``),
+ *	or %NULL
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno (then free the queue with mq_free_queue()).
+ */
+int mq_add_disk_parent(struct mq_queue *q, struct device *parent)
+{
+	return mq_add_disk_groups(q, parent, NULL);
 }
 EXPORT_SYMBOL_GPL(mq_add_disk_parent);
 

@@ -115,6 +115,7 @@ static inline bool mq_set_shared(struct mq_tag_set *set)
 
 /* core.c */
 extern struct workqueue_struct *mq_wq;
+extern const struct block_device_operations mq_fops;
 int __mq_queue_enter(struct mq_queue *q, bool nowait);
 bool mq_queue_enter(struct mq_queue *q, struct bio *bio);
 void mq_queue_exit(struct mq_queue *q);

@@ -181,7 +181,8 @@ struct mq_ops {
  *	@nr_hw_queues for %MQ_HCTX_DEFAULT), the core sets the offsets
  * @queue_depth: tags per hardware queue (per tag space)
  * @reserved_tags: of those, kept for mq_alloc_request(.., true)
- * @cmd_size: bytes of driver payload behind every request
+ * @cmd_size: bytes of driver payload behind every request (the payload
+ *	may live in vmalloc memory: never DMA to or from it directly)
  * @numa_node: where to allocate, or %NUMA_NO_NODE
  * @timeout: request timeout in jiffies (0: 30 s)
  * @flags: %MQ_F_*
@@ -459,6 +460,8 @@ void mq_tagset_busy_iter(struct mq_tag_set *set,
 struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata);
 int mq_add_disk(struct mq_queue *q);
 int mq_add_disk_parent(struct mq_queue *q, struct device *parent);
+int mq_add_disk_groups(struct mq_queue *q, struct device *parent,
+		       const struct attribute_group **groups);
 void mq_remove_disk(struct mq_queue *q);
 void mq_free_queue(struct mq_queue *q);
 void mq_set_poll(struct mq_queue *q, bool enable);

@@ -85,12 +85,22 @@ void mq_end_batch(struct mq_comp_batch *iob)
 int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 		unsigned int flags)
 {
-	struct mq_queue *q = mq_disk_queue(bio->bi_bdev->bd_disk);
+	struct block_device *bdev = READ_ONCE(bio->bi_bdev);
 	unsigned int cookie = READ_ONCE(bio->bi_cookie);
 	struct mq_comp_batch batch = { };
 	struct mq_hw_ctx *hctx;
+	struct mq_queue *q;
 	int ret = 0;
 
+	/*
+	 * Another poller may have completed this bio already and the bio
+	 * gone back to the per-CPU cache (bi_bdev NULL) or on to another
+	 * disk: bio_poll() looked at bi_bdev once, we look again.  The RCU
+	 * read lock of our caller keeps whatever bdev we see alive.
+	 */
+	if (!bdev || bdev->bd_disk->fops != &mq_fops)
+		return 0;
+	q = mq_disk_queue(bdev->bd_disk);
 	if (cookie == BLK_QC_T_NONE || !q->tag_set->ops->poll)
 		return 0;
 	/* Not _live: a frozen queue must still reap its polled I/O. */
