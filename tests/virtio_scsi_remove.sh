@@ -1,0 +1,66 @@
+#!/bin/bash
+# mq_virtio_scsi removal with I/O in flight: unbind the virtio-scsi device
+# while fio runs on two LUNs (disks go, fio ends, no hang, no splat), bind
+# again (disks back, verify); then QEMU device_del of the whole controller
+# under fio and device_add back.
+# vm: --qemu-arg -device --qemu-arg virtio-scsi-pci,id=vs0,num_queues=2 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s1,scsi-id=0,lun=1
+# vm-host: tests/lib/vm-host.sh --disk s0=64M --disk s1=64M
+. "$(dirname "$0")/lib/common.sh"
+
+OURS=/sys/bus/virtio/drivers/mq_virtio_scsi
+ndisks() { ls /sys/block | grep -c '^mqsd'; }
+wait_n() { # wait_n <count>: up to 30 s
+	local i
+	for i in $(seq 300); do [ "$(ndisks)" = "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+fio_bg() {
+	local a b
+	a=$(ls /sys/block | grep '^mqsd' | sed -n 1p)
+	b=$(ls /sys/block | grep '^mqsd' | sed -n 2p)
+	fio --direct=1 --ioengine=io_uring --rw=randrw --bs=16k --iodepth=32 \
+		--time_based --runtime=60 --eta=never --output=/tmp/busy.out \
+		--name=a --filename=/dev/$a --name=b --filename=/dev/$b &
+	fpid=$!
+}
+fio_ends() {
+	local i
+	for i in $(seq 300); do
+		kill -0 $fpid 2>/dev/null || { wait $fpid; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+{ mq_load_core && { lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko"; } &&
+	insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" max_targets=2; } ||
+	{ t_fail "load"; t_done; }
+t_check "two disks" wait_n 2
+v=$(ls $OURS | grep '^virtio' | head -1)
+for round in 1 2; do
+	fio_bg
+	sleep 3
+	t_check "round $round: unbind $v under fio" sh -c "echo $v > $OURS/unbind"
+	t_check "round $round: disks gone" wait_n 0
+	t_check "round $round: fio ended (no hang)" fio_ends
+	t_check "round $round: bind again" sh -c "echo $v > $OURS/bind"
+	t_check "round $round: two disks back" wait_n 2
+	d=$(ls /sys/block | grep '^mqsd' | head -1)
+	t_check "round $round: verify on $d" fio_verify /dev/$d --size=16M
+done
+fio_bg
+sleep 3
+t_check "monitor: device_del vs0 under fio" vm_hmp "device_del vs0"
+t_check "disks gone" wait_n 0
+t_check "fio ended (no hang)" fio_ends
+readd() {
+	vm_hmp "device_add virtio-scsi-pci,id=vs0,num_queues=2" &&
+		vm_hmp "device_add scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0" &&
+		vm_hmp "device_add scsi-hd,bus=vs0.0,drive=s1,scsi-id=0,lun=1"
+}
+t_check "monitor: device_add the controller and both LUNs" readd
+t_check "two disks back (probe + hotplug events)" wait_n 2
+d=$(ls /sys/block | grep '^mqsd' | head -1)
+[ -n "$d" ] && t_check "verify on $d" fio_verify /dev/$d --size=16M
+t_check "rmmod mq_virtio_scsi" rmmod mq_virtio_scsi
+t_done
