@@ -98,6 +98,24 @@ t_check "LLD commands balanced after resets (debugfs)" scsi_check_balanced $d
 t_check "debugfs: every core timeout went through mq_scsi EH" \
 	test "$(scsi_stat $d timeouts)" = "$(mq_stat $d timeouts)" -a "$(scsi_stat $d timeouts)" -gt 0
 t_check "debugfs inflight empty when idle" sh -c "! grep -q . /sys/kernel/debug/mq_scsi/*/inflight"
+# a swallowed READ shows in debugfs inflight until error handling has it
+lun=$(basename "$(readlink -f $DEV)")
+echo 1 > $P/every_nth && echo 4 > $P/opts || t_fail "every_nth=1"
+dd if=/dev/$d of=/dev/null bs=4k count=1 iflag=direct status=none & p=$!
+seen=0
+for i in $(seq 50); do
+	grep -q "cdb 28" /sys/kernel/debug/mq_scsi/$lun/inflight && { seen=1; break; }
+	sleep 0.1
+done
+cat /sys/kernel/debug/mq_scsi/$lun/inflight
+t_check "debugfs inflight shows the swallowed READ(10)" test $seen = 1
+echo 0 > $P/opts; echo 0 > $P/every_nth
+t_check "that read completes after the abort" wait $p
+t_check "host sysfs: state running, host_busy 0" sh -c "grep -qx running /sys/class/mq_scsi_host/*/state &&
+	grep -qx 0 /sys/class/mq_scsi_host/*/host_busy"
+sz=$(cat /sys/block/$d/size)
+t_check "LUN rescan re-reads the capacity" sh -c "echo 1 > $DEV/rescan && test \$(cat /sys/block/$d/size) = $sz"
+t_expect_fail "rescan 2 refused" sh -c "echo 2 > $DEV/rescan"
 t_check "offline state fails I/O" sh -c "echo offline > $DEV/state &&
 	! dd if=/dev/$d of=/dev/null bs=4k count=1 iflag=direct status=none"
 t_check "back to running, I/O works" sh -c "echo running > $DEV/state &&
