@@ -152,8 +152,16 @@ static blk_status_t mqvb_prep(struct mqvb_dev *vb, struct mq_request *rq,
 	}
 
 	if ((vbr->phases & MQVB_PH_DATA) && rq->nr_phys_segments) {
-		sg_init_table(vbr->sg, vb->sg_elems);
-		n = mq_rq_map_sg(rq, vbr->sg, vb->sg_elems);
+		/*
+		 * nr_phys_segments counts pages, an upper bound of the entries
+		 * used after merging: initialise only those (a 4k I/O touches
+		 * one entry, not the whole table).
+		 */
+		unsigned int max = min_t(unsigned int, rq->nr_phys_segments,
+					 vb->sg_elems);
+
+		sg_init_table(vbr->sg, max);
+		n = mq_rq_map_sg(rq, vbr->sg, max);
 		if (WARN_ON_ONCE(n <= 0))
 			return BLK_STS_IOERR;
 		vbr->nents = n;
@@ -893,13 +901,9 @@ static int mqvb_probe(struct virtio_device *vdev)
 
 	virtio_device_ready(vdev);
 
-	err = mq_add_disk_parent(vb->q, &vdev->dev);
+	err = mq_add_disk_groups(vb->q, &vdev->dev, mqvb_attr_groups);
 	if (err)
 		goto reset;
-	err = device_add_group(disk_to_dev(vb->q->disk), &mqvb_attr_group);
-	if (err)
-		dev_warn(&vdev->dev, "no sysfs attributes: %d\n", err);
-	vb->attrs_added = !err;
 	vb->dbg = debugfs_create_dir(vb->q->disk->disk_name,
 				     mqvb_debugfs_root);
 	debugfs_create_file("stats", 0444, vb->dbg, vb, &mqvb_stats_fops);
@@ -934,8 +938,6 @@ static void mqvb_remove(struct virtio_device *vdev)
 	/* Config interrupts are off by now (virtio core): drain the work. */
 	flush_work(&vb->config_work);
 	debugfs_remove_recursive(vb->dbg);
-	if (vb->attrs_added)
-		device_remove_group(disk_to_dev(vb->q->disk), &mqvb_attr_group);
 
 	/*
 	 * A device that vanished (the transport broke its virtqueues) never

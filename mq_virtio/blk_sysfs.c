@@ -88,7 +88,13 @@ static umode_t mqvb_attr_visible(struct kobject *kobj, struct attribute *a,
 	return a->mode;
 }
 
-const struct attribute_group mqvb_attr_group = {
+static const struct attribute_group mqvb_attr_group = {
 	.attrs		= mqvb_attrs,
 	.is_visible	= mqvb_attr_visible,
+};
+
+/* Added with the disk (mq_add_disk_groups), removed with it. */
+const struct attribute_group *mqvb_attr_groups[] = {
+	&mqvb_attr_group,
+	NULL,
 };

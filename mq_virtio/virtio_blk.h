@@ -61,7 +61,6 @@ struct mqvb_vq {
  * @sg_elems: data segments per request (max_segments)
  * @vqs: the virtqueues
  * @dbg: debugfs directory
- * @attrs_added: the sysfs group is on the disk
  */
 struct mqvb_dev {
 	struct virtio_device *vdev;
@@ -75,7 +74,6 @@ struct mqvb_dev {
 	unsigned int sg_elems;
 	struct mqvb_vq *vqs;
 	struct dentry *dbg;
-	bool attrs_added;
 };
 
 /*
@@ -113,6 +111,6 @@ struct mqvb_req {
 
 int mqvb_get_id(struct mqvb_dev *vb, char *buf);
 void mqvb_update_cache_mode(struct mqvb_dev *vb);
-extern const struct attribute_group mqvb_attr_group;
+extern const struct attribute_group *mqvb_attr_groups[];
 
 #endif /* _MQ_VIRTIO_BLK_H */

@@ -67,9 +67,7 @@ run_mode() { # run_mode <label> <poll queues> <fio extra>
 for m in ${BENCH_MODES:-irq polled}; do
 	case $m in
 	irq) run_mode irq 0 "" ;;
-	# One poller only: several tasks polling one poll hctx hit an
-	# mq_core bug (mq_virtio/CORE-REQUESTS.md, item 0).
-	polled) run_mode polled "$jobs" "--hipri=1 --numjobs=1 --cpus_allowed=0" ;;
+	polled) run_mode polled "$jobs" "--hipri=1" ;;
 	esac
 done
 
