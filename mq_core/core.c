@@ -569,6 +569,40 @@ void mq_set_poll(struct mq_queue *q, bool enable)
 EXPORT_SYMBOL_GPL(mq_set_poll);
 
 /**
+ * mq_set_queue_timeout - set the request timeout of one queue
+ * @q: the queue
+ * @timeout: jiffies, 1 .. 3600 s; 0 restores the tag set's timeout
+ *
+ * Requests started from now on use it (as ``mq/io_timeout`` in sysfs does).
+ *
+ * Context: any.
+ * Return: 0, or -EINVAL for a timeout out of range.
+ */
+int mq_set_queue_timeout(struct mq_queue *q, unsigned int timeout)
+{
+	if (timeout > 3600 * HZ)
+		return -EINVAL;
+	WRITE_ONCE(q->timeout, timeout);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mq_set_queue_timeout);
+
+/**
+ * mq_queue_timeout - the request timeout of one queue
+ * @q: the queue
+ *
+ * Context: any.
+ * Return: the timeout in jiffies (the queue's own, else the tag set's, else
+ * the core's default of 30 s).
+ */
+unsigned int mq_queue_timeout(struct mq_queue *q)
+{
+	return READ_ONCE(q->timeout) ?: q->tag_set->timeout ?:
+		MQ_DEFAULT_TIMEOUT;
+}
+EXPORT_SYMBOL_GPL(mq_queue_timeout);
+
+/**
  * mq_add_disk_groups - make a queue's disk visible, with its attributes
  * @q: the queue, with the disk's name, capacity and limits set
  * @parent: the device the disk belongs to (``/sys/block/<disk>/device``),

@@ -465,6 +465,8 @@ int mq_add_disk_groups(struct mq_queue *q, struct device *parent,
 void mq_remove_disk(struct mq_queue *q);
 void mq_free_queue(struct mq_queue *q);
 void mq_set_poll(struct mq_queue *q, bool enable);
+int mq_set_queue_timeout(struct mq_queue *q, unsigned int timeout);
+unsigned int mq_queue_timeout(struct mq_queue *q);
 
 /* freeze and quiesce */
 void mq_freeze_queue(struct mq_queue *q);

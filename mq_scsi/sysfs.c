@@ -149,8 +149,11 @@ static ssize_t queue_depth_store(struct device *dev,
 	unsigned int depth;
 
 	if (kstrtouint(buf, 0, &depth) || !depth ||
-	    depth > sdev->host->can_queue)
+	    depth > sdev->host->can_queue) {
+		dev_warn(dev, "queue_depth must be 1..%u\n",
+			 sdev->host->can_queue);
 		return -EINVAL;
+	}
 	WRITE_ONCE(sdev->max_queue_depth, depth);
 	WRITE_ONCE(sdev->queue_depth, depth);
 	/* a larger depth may let waiting requests go now */
@@ -161,6 +164,41 @@ static ssize_t queue_depth_store(struct device *dev,
 	return count;
 }
 static DEVICE_ATTR_RW(queue_depth);
+
+/* Command timeout in seconds, like sd's device/timeout. */
+static ssize_t timeout_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct mq_scsi_device *sdev = to_sdev(dev);
+	unsigned int t = 0;
+
+	if (mq_scsi_device_get(sdev)) {
+		if (sdev->q)
+			t = mq_queue_timeout(sdev->q) / HZ;
+		mq_scsi_device_put(sdev);
+	}
+	return sysfs_emit(buf, "%u\n", t);
+}
+
+static ssize_t timeout_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct mq_scsi_device *sdev = to_sdev(dev);
+	unsigned int secs;
+	int ret = -ENODEV;
+
+	if (kstrtouint(buf, 0, &secs) || !secs || secs > 3600) {
+		dev_warn(dev, "timeout must be 1..3600 seconds\n");
+		return -EINVAL;
+	}
+	if (mq_scsi_device_get(sdev)) {
+		ret = sdev->q ? mq_set_queue_timeout(sdev->q, secs * HZ) :
+				-ENODEV;
+		mq_scsi_device_put(sdev);
+	}
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(timeout);
 
 static ssize_t queue_ramp_up_period_show(struct device *dev,
 					 struct device_attribute *attr,
@@ -271,6 +309,7 @@ static struct attribute *mq_scsi_dev_attrs[] = {
 	&dev_attr_queue_depth.attr,
 	&dev_attr_max_queue_depth.attr,
 	&dev_attr_queue_ramp_up_period.attr,
+	&dev_attr_timeout.attr,
 	&dev_attr_state.attr,
 	&dev_attr_rescan.attr,
 	&dev_attr_delete.attr,

@@ -32,6 +32,23 @@ t_check "3 disks" test "$(scsi_disks | wc -l)" = 3
 t_check "a runtime write of a bad every_nth is refused" \
 	sh -c "! echo -5 > /sys/module/mq_scsi_debug/parameters/every_nth"
 t_check "nr_hw_queues 2, can_queue 16" sh -c "h=/sys/class/mq_scsi_host/\$(ls /sys/class/mq_scsi_host); grep -q 2 \$h/nr_hw_queues && grep -q 16 \$h/can_queue"
+# LUN sysfs writes: timeout (seconds) and queue_depth
+d=$(scsi_disks | head -1)
+dev=/sys/block/$d/device
+t_check "$d timeout defaults to 30 s" grep -qx 30 $dev/timeout
+t_check "timeout 7 s set" sh -c "echo 7 > $dev/timeout && grep -qx 7 $dev/timeout"
+t_check "core io_timeout follows (7000 ms)" grep -qx 7000 /sys/block/$d/mq/io_timeout
+for bad in 0 3601 -1 abc; do
+	dmesg -C
+	t_expect_fail "timeout $bad refused" sh -c "echo $bad > $dev/timeout"
+	t_check "timeout $bad logged" sh -c "dmesg | grep -q 'timeout must be'"
+done
+for bad in 0 17 abc; do
+	dmesg -C
+	t_expect_fail "queue_depth $bad refused" sh -c "echo $bad > $dev/queue_depth"
+	t_check "queue_depth $bad logged" sh -c "dmesg | grep -q 'queue_depth must be'"
+done
+t_check "timeout still 7 s" grep -qx 7 $dev/timeout
 mq_scsi_unload
 t_check "unloaded" sh -c "! lsmod | grep -q '^mq_'"
 t_done
