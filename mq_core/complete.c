@@ -278,12 +278,7 @@ EXPORT_SYMBOL_GPL(mq_update_request);
 
 static void mq_take_back_request(struct mq_request *rq)
 {
-	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
-	rq->rq_flags |= RQF_REQUEUED;
-	if (rq->rq_flags & RQF_BUDGET) {
-		rq->rq_flags &= ~RQF_BUDGET;
-		rq->q->tag_set->ops->put_budget(rq->q);
-	}
+	mq_unstart_request(rq);
 	mq_stat_inc(rq->hctx, MQ_STAT_REQUEUED);
 }
 

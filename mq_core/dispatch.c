@@ -144,8 +144,8 @@ void mq_start_request(struct mq_request *rq)
 	smp_store_release(&rq->state, MQ_RQ_IN_FLIGHT);
 }
 
-/* queue_rq said busy: the request is ours again. */
-static void mq_unstart_request(struct mq_request *rq)
+/* queue_rq said busy, or the driver gave it back: the request is ours again. */
+void mq_unstart_request(struct mq_request *rq)
 {
 	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
 	rq->rq_flags |= RQF_REQUEUED;

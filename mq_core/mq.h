@@ -153,6 +153,7 @@ struct mq_hw_ctx *mq_map_bio(struct mq_queue *q, blk_opf_t opf);
 
 /* dispatch.c */
 void mq_submit_rq(struct mq_request *rq, bool last);
+void mq_unstart_request(struct mq_request *rq);
 void mq_insert_dispatch(struct mq_hw_ctx *hctx, struct mq_request *rq,
 			bool at_head);
 void mq_run_work_fn(struct work_struct *work);
