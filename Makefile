@@ -10,9 +10,11 @@
 #   make bench                     null_blk vs mq_nullblk in one VM run
 #   make clean
 
-ifneq ($(KERNELRELEASE),)
-# Kbuild part: one pass builds every module, so modpost resolves mq_core's
-# exports for its drivers without KBUILD_EXTRA_SYMBOLS.
+ifneq ($(KBUILD_EXTMOD),)
+# Kbuild part (read by the kernel's build with M= set; not keyed on
+# KERNELRELEASE, which DKMS passes to the outer make): one pass builds
+# every module, so modpost resolves mq_core's exports for its drivers
+# without KBUILD_EXTRA_SYMBOLS.
 obj-m += mq_core/
 obj-m += mq_nullblk/
 obj-m += tests/
