@@ -1172,6 +1172,48 @@ static const struct kernel_param_ops sdebug_tsf_ops = {
 module_param_cb(injected_tsf, &sdebug_tsf_ops, NULL, 0444);
 MODULE_PARM_DESC(injected_tsf, "TASK SET FULL statuses returned so far (read only)");
 
+/*
+ * remove_host: writing 1 removes the host with its LUNs now, also with I/O
+ * in flight and disks open (like scsi_debug's add_host=-1); the module
+ * unloads later.  Writes before the host is up, or twice, get -ENODEV.
+ */
+static DEFINE_MUTEX(sdebug_host_lock);
+static bool sdebug_host_live;
+
+static int sdebug_remove_host_set(const char *val,
+				  const struct kernel_param *kp)
+{
+	bool v;
+
+	if (kstrtobool(val, &v) || !v) {
+		pr_err("invalid value for remove_host: only 1 is accepted\n");
+		return -EINVAL;
+	}
+	mutex_lock(&sdebug_host_lock);
+	if (!sdebug_host_live) {
+		mutex_unlock(&sdebug_host_lock);
+		pr_err("remove_host: no host to remove\n");
+		return -ENODEV;
+	}
+	sdebug_host_live = false;
+	mq_scsi_remove_host(sdebug_shost);
+	mutex_unlock(&sdebug_host_lock);
+	pr_info("host removed\n");
+	return 0;
+}
+
+static int sdebug_remove_host_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", !READ_ONCE(sdebug_host_live));
+}
+
+static const struct kernel_param_ops sdebug_remove_host_ops = {
+	.set = sdebug_remove_host_set,
+	.get = sdebug_remove_host_get,
+};
+module_param_cb(remove_host, &sdebug_remove_host_ops, NULL, 0644);
+MODULE_PARM_DESC(remove_host, "write 1: remove the host and its LUNs now (reads 1 once removed)");
+
 static int __init sdebug_init(void)
 {
 	struct sdebug_host *h;
@@ -1222,6 +1264,9 @@ static int __init sdebug_init(void)
 		mq_scsi_remove_host(sdebug_shost);
 		goto err_free;
 	}
+	mutex_lock(&sdebug_host_lock);
+	sdebug_host_live = true;
+	mutex_unlock(&sdebug_host_lock);
 	return 0;
 
 err_free:
@@ -1235,7 +1280,11 @@ static void __exit sdebug_exit(void)
 {
 	struct sdebug_host *h = mq_scsi_host_priv(sdebug_shost);
 
-	mq_scsi_remove_host(sdebug_shost);
+	mutex_lock(&sdebug_host_lock);
+	if (sdebug_host_live)
+		mq_scsi_remove_host(sdebug_shost);
+	sdebug_host_live = false;
+	mutex_unlock(&sdebug_host_lock);
 	sdebug_free_lus(h);
 	mq_scsi_host_put(sdebug_shost);
 }

@@ -2,7 +2,8 @@
 # LUN and host removal: delete a LUN through sysfs during fio (fio gets
 # errors, nothing hangs, the other disks keep working), rmmod refused
 # while a disk is open, rmmod mq_scsi_debug with idle disks, host rescan
-# brings a deleted LUN back, everything unloads.
+# brings a deleted LUN back, remove_host=1 under fio (disks go, fio
+# fails and ends), everything unloads.
 . "$(dirname "$0")/lib/common.sh"
 
 mq_load_scsi_debug num_tgts=2 max_luns=2 dev_size_mb=64 submit_queues=2 \
@@ -56,6 +57,37 @@ t_check "delete an idle LUN" sh -c "echo 1 > /sys/block/$d/device/delete"
 t_check "rmmod mq_scsi_debug with idle disks" rmmod mq_scsi_debug
 t_check "all disks gone" test "$(scsi_disks | wc -l)" = 0
 t_check "host gone" test -z "$(ls /sys/class/mq_scsi_host)"
+
+# host removal under fio (remove_host=1, like scsi_debug's add_host=-1):
+# the disks go while open, fio gets errors and ends, nothing hangs, and
+# the module unloads afterwards
+mq_load_scsi_debug num_tgts=1 max_luns=2 dev_size_mb=16 ndelay=200000 ||
+	t_fail "load for host removal"
+mapfile -t hd < <(scsi_disks)
+t_check "2 disks for host removal" test "${#hd[@]}" = 2
+for x in "${hd[@]}"; do
+	fio --eta=never --output=/tmp/hr.$x.out --name=hr --filename=/dev/$x \
+		--direct=1 --ioengine=io_uring --rw=randrw --bs=4k --iodepth=16 \
+		--runtime=60 --time_based >/dev/null 2>&1 &
+done
+sleep 3
+t_check "remove_host=1 under fio" \
+	sh -c "echo 1 > /sys/module/mq_scsi_debug/parameters/remove_host"
+for i in $(seq 60); do
+	[ -z "$(jobs -rp)" ] && break
+	sleep 1
+done
+t_check "fio ended after the host went (no hang)" test -z "$(jobs -rp)"
+kill -9 $(jobs -rp) 2>/dev/null
+wait
+t_check "fio saw errors" sh -c "cat /tmp/hr.*.out | grep -qE 'err= *[1-9]'"
+t_check "the host's disks are gone" test "$(scsi_disks | wc -l)" = 0
+t_check "remove_host reads 1" grep -qx 1 /sys/module/mq_scsi_debug/parameters/remove_host
+t_expect_fail "a second remove_host is refused" \
+	sh -c "echo 1 > /sys/module/mq_scsi_debug/parameters/remove_host"
+t_expect_fail "remove_host=0 is refused" \
+	sh -c "echo 0 > /sys/module/mq_scsi_debug/parameters/remove_host"
+t_check "rmmod mq_scsi_debug after host removal" rmmod mq_scsi_debug
 
 # host removal while fio runs on every disk: rmmod is refused (open);
 # after fio is killed it succeeds
