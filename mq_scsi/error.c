@@ -322,7 +322,7 @@ static int mq_scsi_eh_step(struct mq_scsi_cmnd *cmd, const char *what,
 
 /*
  * &mq_ops.timeout: the command is claimed by us.  Ask the LLD to give it
- * up, escalating abort -> device reset -> host reset.  Once the LLD let
+ * up, escalating abort -> device reset -> target reset -> host reset.  Once the LLD let
  * go, retry it (bounded) or fail it; if every step failed the LUN goes
  * offline and the command fails.
  */
@@ -340,6 +340,9 @@ enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 	if (ret != MQ_SCSI_EH_SUCCESS)
 		ret = mq_scsi_eh_step(cmd, "device reset",
 				      t->eh_device_reset_handler);
+	if (ret != MQ_SCSI_EH_SUCCESS)
+		ret = mq_scsi_eh_step(cmd, "target reset",
+				      t->eh_target_reset_handler);
 	if (ret != MQ_SCSI_EH_SUCCESS)
 		ret = mq_scsi_eh_step(cmd, "host reset",
 				      t->eh_host_reset_handler);

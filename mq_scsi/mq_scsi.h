@@ -114,6 +114,9 @@ struct mq_scsi_cmnd {
  * @eh_device_reset_handler: abort failed: reset @cmd's logical unit.  On
  *	success the LLD has given up @cmd and completed every other command
  *	of that unit (with e.g. ``DID_RESET << 16``).  May sleep.
+ * @eh_target_reset_handler: device reset failed: reset @cmd's target
+ *	(every logical unit behind its id); on success as above for every
+ *	command of that target.  Optional.  May sleep.
  * @eh_host_reset_handler: reset the whole host; on success as above for
  *	every command of the host.  May sleep.
  * @can_queue: commands in flight per host (all hardware queues together)
@@ -133,6 +136,7 @@ struct mq_scsi_host_template {
 	void (*commit_rqs)(struct mq_scsi_host *shost, u16 hwq);
 	int (*eh_abort_handler)(struct mq_scsi_cmnd *cmd);
 	int (*eh_device_reset_handler)(struct mq_scsi_cmnd *cmd);
+	int (*eh_target_reset_handler)(struct mq_scsi_cmnd *cmd);
 	int (*eh_host_reset_handler)(struct mq_scsi_cmnd *cmd);
 	unsigned int can_queue;
 	unsigned int cmd_per_lun;

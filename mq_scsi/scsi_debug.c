@@ -173,10 +173,10 @@ module_param_cb(tsf_depth, &sdebug_int_ops, &sdebug_p_tsf_depth, 0644);
 MODULE_PARM_DESC(tsf_depth, "READ/WRITE beyond this many in flight per LUN get TASK SET FULL (0: off; mq_scsi_debug only)");
 
 static struct sdebug_int_param sdebug_p_dev_reset_fails = {
-	&sdebug_dev_reset_fails, 0, 1 };
+	&sdebug_dev_reset_fails, 0, 2 };
 module_param_cb(dev_reset_fails, &sdebug_int_ops, &sdebug_p_dev_reset_fails,
 		0644);
-MODULE_PARM_DESC(dev_reset_fails, "1: the device reset handler fails, so a host reset takes over (mq_scsi_debug only)");
+MODULE_PARM_DESC(dev_reset_fails, "1: the device reset handler fails, so a target reset takes over; 2: the target reset fails too, so a host reset does (mq_scsi_debug only)");
 
 static struct sdebug_int_param sdebug_p_abort_fails = {
 	&sdebug_abort_fails, 0, 1 };
@@ -1056,9 +1056,13 @@ static int sdebug_abort(struct mq_scsi_cmnd *cmd)
 	return MQ_SCSI_EH_SUCCESS;
 }
 
+enum sdebug_reset_scope { SDEBUG_RESET_LUN, SDEBUG_RESET_TARGET,
+			  SDEBUG_RESET_HOST };
+
 struct sdebug_reset {
 	struct mq_scsi_cmnd *failed;
-	struct mq_scsi_device *sdev;	/* NULL: the whole host */
+	struct mq_scsi_device *sdev;	/* the failed command's unit */
+	enum sdebug_reset_scope scope;
 };
 
 /* A reset completes every other command it catches with DID_RESET. */
@@ -1068,7 +1072,9 @@ static bool sdebug_reset_one(struct mq_scsi_cmnd *cmd, void *data)
 	struct sdebug_cmd *sc = mq_scsi_cmd_priv(cmd);
 	int old;
 
-	if (cmd == r->failed || (r->sdev && cmd->sdev != r->sdev))
+	if (cmd == r->failed ||
+	    (r->scope == SDEBUG_RESET_LUN && cmd->sdev != r->sdev) ||
+	    (r->scope == SDEBUG_RESET_TARGET && cmd->sdev->id != r->sdev->id))
 		return true;
 	old = atomic_xchg(&sc->state, SDEBUG_CMD_IDLE);
 	if (old == SDEBUG_CMD_IDLE)
@@ -1081,9 +1087,11 @@ static bool sdebug_reset_one(struct mq_scsi_cmnd *cmd, void *data)
 	return true;
 }
 
-static void sdebug_reset(struct mq_scsi_cmnd *cmd, bool host)
+static void sdebug_reset(struct mq_scsi_cmnd *cmd,
+			 enum sdebug_reset_scope scope)
 {
-	struct sdebug_reset r = { .failed = cmd, .sdev = host ? NULL : cmd->sdev };
+	struct sdebug_reset r = { .failed = cmd, .sdev = cmd->sdev,
+				  .scope = scope };
 	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
 	struct sdebug_lu *lu;
 	int i;
@@ -1091,27 +1099,37 @@ static void sdebug_reset(struct mq_scsi_cmnd *cmd, bool host)
 	sdebug_forget(mq_scsi_cmd_priv(cmd));
 	mq_scsi_host_busy_iter(cmd->sdev->host, sdebug_reset_one, &r);
 	/* a reset is reported by a unit attention on what it reset */
-	if (host) {
-		for (i = 0; i < sdebug_num_tgts * sdebug_max_luns; i++)
-			h->lus[i].ua_pending = true;
+	if (scope == SDEBUG_RESET_LUN) {
+		lu = sdebug_lu(cmd->sdev);
+		if (lu)
+			lu->ua_pending = true;
 		return;
 	}
-	lu = sdebug_lu(cmd->sdev);
-	if (lu)
-		lu->ua_pending = true;
+	for (i = 0; i < sdebug_num_tgts * sdebug_max_luns; i++)
+		if (scope == SDEBUG_RESET_HOST ||
+		    i / sdebug_max_luns == cmd->sdev->id)
+			h->lus[i].ua_pending = true;
 }
 
 static int sdebug_device_reset(struct mq_scsi_cmnd *cmd)
 {
 	if (READ_ONCE(sdebug_dev_reset_fails))
 		return MQ_SCSI_EH_FAILED;
-	sdebug_reset(cmd, false);
+	sdebug_reset(cmd, SDEBUG_RESET_LUN);
+	return MQ_SCSI_EH_SUCCESS;
+}
+
+static int sdebug_target_reset(struct mq_scsi_cmnd *cmd)
+{
+	if (READ_ONCE(sdebug_dev_reset_fails) > 1)
+		return MQ_SCSI_EH_FAILED;
+	sdebug_reset(cmd, SDEBUG_RESET_TARGET);
 	return MQ_SCSI_EH_SUCCESS;
 }
 
 static int sdebug_host_reset(struct mq_scsi_cmnd *cmd)
 {
-	sdebug_reset(cmd, true);
+	sdebug_reset(cmd, SDEBUG_RESET_HOST);
 	return MQ_SCSI_EH_SUCCESS;
 }
 
@@ -1121,6 +1139,7 @@ static struct mq_scsi_host_template sdebug_template = {
 	.queuecommand		= sdebug_queuecommand,
 	.eh_abort_handler	= sdebug_abort,
 	.eh_device_reset_handler = sdebug_device_reset,
+	.eh_target_reset_handler = sdebug_target_reset,
 	.eh_host_reset_handler	= sdebug_host_reset,
 	.sg_tablesize		= SDEBUG_SG_TABLESIZE,
 	.max_sectors		= SDEBUG_MAX_SECTORS,

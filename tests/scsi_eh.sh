@@ -5,7 +5,7 @@
 # request ends exactly once.  With abort_fails=1 the abort handler fails
 # and a device reset (other commands of the LUN completed with DID_RESET,
 # a UNIT ATTENTION after it) takes over; with dev_reset_fails=1 too, a
-# host reset.  Still no error, and the LUN's debugfs counters show every
+# target reset; with dev_reset_fails=2, a host reset.  Still no error, and the LUN's debugfs counters show every
 # command back exactly once.  Medium errors (opts 0x2,
 # medium_error_start/count) fail exactly that LBA range.  TASK SET FULL
 # (tsf_depth) lowers the LUN's queue depth, which grows back once the
@@ -85,12 +85,20 @@ t_check "fio verify, aborts failing (device reset, DID_RESET retries)" \
 echo 0 > $P/opts
 t_check "abort failed, device reset succeeded" sh -c "dmesg | grep -q 'abort: failed' &&
 	dmesg | grep -q 'device reset: success'"
-# host reset
+# target reset
 echo 1 > $P/dev_reset_fails && echo 4 > $P/opts || t_fail "dev_reset_fails=1"
-t_check "fio verify, aborts and device resets failing (host reset)" \
+t_check "fio verify, aborts and device resets failing (target reset)" \
+	fio_verify /dev/$d --size=4M --bs=4k --iodepth=8
+echo 0 > $P/opts
+t_check "device reset failed, target reset succeeded" sh -c "dmesg | grep -q 'device reset: failed' &&
+	dmesg | grep -q 'target reset: success' && ! dmesg | grep -q 'host reset'"
+# host reset
+t_expect_fail "dev_reset_fails 3 refused" sh -c "echo 3 > $P/dev_reset_fails"
+echo 2 > $P/dev_reset_fails && echo 4 > $P/opts || t_fail "dev_reset_fails=2"
+t_check "fio verify, aborts, device and target resets failing (host reset)" \
 	fio_verify /dev/$d --size=4M --bs=4k --iodepth=8
 echo 0 > $P/opts; echo 0 > $P/abort_fails; echo 0 > $P/dev_reset_fails
-t_check "device reset failed, host reset succeeded" sh -c "dmesg | grep -q 'device reset: failed' &&
+t_check "target reset failed, host reset succeeded" sh -c "dmesg | grep -q 'target reset: failed' &&
 	dmesg | grep -q 'host reset: success'"
 t_check "device still running after resets" grep -q running $DEV/state
 t_check "queued == completed, nothing busy" mq_check_balanced $d

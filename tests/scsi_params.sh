@@ -8,7 +8,7 @@ insmod "$TOP/mq_scsi/mq_scsi.ko" || { t_fail "load mq_scsi"; t_done; }
 for kv in dev_size_mb=0 dev_size_mb=abc num_tgts=0 num_tgts=17 max_luns=0 \
 	max_luns=33 sector_size=1024 sector_size=0 submit_queues=0 \
 	max_queue=0 max_queue=5000 delay=-1 ndelay=-1 every_nth=-1 opts=8 \
-	abort_fails=2 dev_reset_fails=2 tsf_depth=-1 tsf_depth=5000 lbpu=2 lbpws=-1 \
+	abort_fails=2 dev_reset_fails=3 tsf_depth=-1 tsf_depth=5000 lbpu=2 lbpws=-1 \
 	lbprz=3 unmap_granularity=0 unmap_max_blocks=-1 unmap_max_desc=5000 \
 	medium_error_start=-1 medium_error_count=x opts=0x10; do
 	name=${kv%%=*}
