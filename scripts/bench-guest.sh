@@ -67,20 +67,5 @@ echo BENCH
 echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
 echo "fio options: ${BENCH_FIO_OPTS:-none}; clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 printf "%-10s %12s %12s %7s   %s\n" mode null_blk mq_nullblk ratio "per-round ratios"
-awk '
-{ k = $1; n[k]++; a[k, n[k]] = $3; b[k, n[k]] = $4
-  r[k, n[k]] = ($3 > 0) ? $4 / $3 : 0; if (!(k in seen)) { seen[k] = 1; order[++m] = k } }
-END {
-  for (i = 1; i <= m; i++) {
-    k = order[i]; c = n[k]; list = ""
-    for (j = 1; j <= c; j++) { v[j] = r[k, j]; list = list sprintf("%.2f ", v[j]) }
-    # median ratio (insertion sort), median IOPS of each side
-    for (x = 2; x <= c; x++) for (y = x; y > 1 && v[y-1] > v[y]; y--) { t = v[y]; v[y] = v[y-1]; v[y-1] = t }
-    for (j = 1; j <= c; j++) { sa[j] = a[k, j]; sb[j] = b[k, j] }
-    for (x = 2; x <= c; x++) for (y = x; y > 1 && sa[y-1] > sa[y]; y--) { t = sa[y]; sa[y] = sa[y-1]; sa[y-1] = t }
-    for (x = 2; x <= c; x++) for (y = x; y > 1 && sb[y-1] > sb[y]; y--) { t = sb[y]; sb[y] = sb[y-1]; sb[y-1] = t }
-    mid = int((c + 1) / 2)
-    printf "%-10s %12d %12d %7.2f   %s\n", k, sa[mid], sb[mid], v[mid], list
-  }
-}' $res
+awk -v wk=10 -v wb=12 -f "$TOP/scripts/bench-median.awk" $res
 echo END-BENCH
