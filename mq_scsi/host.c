@@ -310,6 +310,27 @@ int mq_scsi_scan_host(struct mq_scsi_host *shost)
 EXPORT_SYMBOL_GPL(mq_scsi_scan_host);
 
 /* Documented in mq_scsi.h. */
+int mq_scsi_remove_lun(struct mq_scsi_host *shost, unsigned int id, u64 lun)
+{
+	struct mq_scsi_device *sdev, *found = NULL;
+
+	mutex_lock(&shost->scan_mutex);
+	if (shost->state == MQ_SHOST_RUNNING) {
+		list_for_each_entry(sdev, &shost->devices, siblings) {
+			if (sdev->id == id && sdev->lun == lun) {
+				found = sdev;
+				break;
+			}
+		}
+	}
+	if (found)
+		mq_scsi_remove_device(found);
+	mutex_unlock(&shost->scan_mutex);
+	return found ? 0 : -ENODEV;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_remove_lun);
+
+/* Documented in mq_scsi.h. */
 void mq_scsi_remove_host(struct mq_scsi_host *shost)
 {
 	struct mq_scsi_device *sdev;

@@ -316,6 +316,20 @@ int mq_scsi_add_host(struct mq_scsi_host *shost);
 int mq_scsi_scan_host(struct mq_scsi_host *shost);
 
 /**
+ * mq_scsi_remove_lun - remove one logical unit the target reported gone
+ * @shost: the host
+ * @id: target id
+ * @lun: logical unit number
+ *
+ * Like writing 1 to the unit's sysfs ``delete``: its disk goes, I/O in
+ * flight ends (the LLD still completes or fails it), later I/O fails.
+ *
+ * Context: process context, sleeps.
+ * Return: 0, or -ENODEV if no such unit (or the host is going away).
+ */
+int mq_scsi_remove_lun(struct mq_scsi_host *shost, unsigned int id, u64 lun);
+
+/**
  * mq_scsi_remove_host - remove every logical unit and stop the host
  * @shost: an added host
  *

@@ -410,13 +410,12 @@ static void mqvs_event_work(struct work_struct *work)
 			rescan = true;
 			break;
 		case VIRTIO_SCSI_EVT_RESET_REMOVED:
-			/*
-			 * mq_scsi has no LLD call to remove one LUN (see
-			 * CORE-REQUESTS.md): its commands now fail with
-			 * DID_BAD_TARGET; sysfs "delete" removes the disk.
-			 */
 			dev_warn(&vs->vdev->dev, "LUN %u:%llu removed by the device\n",
 				 id, lun);
+			if (!READ_ONCE(vs->stopping) &&
+			    mq_scsi_remove_lun(vs->shost, id, lun))
+				dev_info(&vs->vdev->dev, "LUN %u:%llu was not known\n",
+					 id, lun);
 			break;
 		default:
 			break;
