@@ -29,8 +29,10 @@ static ssize_t scan_store(struct device *dev, struct device_attribute *attr,
 	int ret;
 
 	/* "- - -" like SCSI hosts: everything is scanned */
-	if (!sysfs_streq(buf, "- - -") && !sysfs_streq(buf, "1"))
+	if (!sysfs_streq(buf, "- - -") && !sysfs_streq(buf, "1")) {
+		dev_warn(dev, "scan: write \"- - -\" or 1\n");
 		return -EINVAL;
+	}
 	ret = mq_scsi_scan(to_shost(dev));
 	return ret ?: count;
 }
@@ -215,8 +217,10 @@ static ssize_t queue_ramp_up_period_store(struct device *dev,
 {
 	unsigned int ms;
 
-	if (kstrtouint(buf, 0, &ms) || !ms || ms > 3600 * 1000)
+	if (kstrtouint(buf, 0, &ms) || !ms || ms > 3600 * 1000) {
+		dev_warn(dev, "queue_ramp_up_period must be 1..3600000 ms\n");
 		return -EINVAL;
+	}
 	WRITE_ONCE(to_sdev(dev)->ramp_up_period, msecs_to_jiffies(ms));
 	return count;
 }
@@ -234,8 +238,10 @@ static ssize_t rescan_store(struct device *dev, struct device_attribute *attr,
 {
 	int ret;
 
-	if (!sysfs_streq(buf, "1"))
+	if (!sysfs_streq(buf, "1")) {
+		dev_warn(dev, "rescan: write 1\n");
 		return -EINVAL;
+	}
 	ret = mq_scsi_rescan_device(to_sdev(dev));
 	return ret ?: count;
 }
@@ -263,12 +269,14 @@ static ssize_t state_store(struct device *dev, struct device_attribute *attr,
 	enum mq_scsi_dev_state new;
 	int ret = count;
 
-	if (sysfs_streq(buf, "running"))
+	if (sysfs_streq(buf, "running")) {
 		new = MQ_SDEV_RUNNING;
-	else if (sysfs_streq(buf, "offline"))
+	} else if (sysfs_streq(buf, "offline")) {
 		new = MQ_SDEV_OFFLINE;
-	else
+	} else {
+		dev_warn(dev, "state: write running or offline\n");
 		return -EINVAL;
+	}
 	mutex_lock(&sdev->host->scan_mutex);
 	if (sdev->state == MQ_SDEV_RUNNING || sdev->state == MQ_SDEV_OFFLINE)
 		WRITE_ONCE(sdev->state, new);
@@ -285,8 +293,10 @@ static ssize_t delete_store(struct device *dev, struct device_attribute *attr,
 	struct mq_scsi_device *sdev = to_sdev(dev);
 	struct mq_scsi_host *shost = sdev->host;
 
-	if (!sysfs_streq(buf, "1"))
+	if (!sysfs_streq(buf, "1")) {
+		dev_warn(dev, "delete: write 1\n");
 		return -EINVAL;
+	}
 	/* Removing the device removes this file: do not wait on ourselves. */
 	if (!device_remove_file_self(dev, attr))
 		return count;
