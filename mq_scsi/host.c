@@ -162,6 +162,14 @@ static void mq_scsi_exit_request(struct mq_tag_set *set, struct mq_request *rq,
 	cmd->param = NULL;
 }
 
+/* Only for LLDs with their own map (the core's spread follows hotplug). */
+static void mq_scsi_map_queues(struct mq_tag_set *set)
+{
+	struct mq_scsi_host *shost = set->driver_data;
+
+	shost->hostt->map_queues(shost, &set->map[MQ_HCTX_DEFAULT]);
+}
+
 static const struct mq_ops mq_scsi_mq_ops = {
 	.queue_rq	= mq_scsi_queue_rq,
 	.commit_rqs	= mq_scsi_commit_rqs,
@@ -171,6 +179,19 @@ static const struct mq_ops mq_scsi_mq_ops = {
 	.timeout	= mq_scsi_timeout,
 	.init_request	= mq_scsi_init_request,
 	.exit_request	= mq_scsi_exit_request,
+};
+
+/* The same, for an LLD that maps CPUs to its queues itself. */
+static const struct mq_ops mq_scsi_mq_ops_mapped = {
+	.queue_rq	= mq_scsi_queue_rq,
+	.commit_rqs	= mq_scsi_commit_rqs,
+	.get_budget	= mq_scsi_get_budget,
+	.put_budget	= mq_scsi_put_budget,
+	.complete	= mq_scsi_complete_io,
+	.timeout	= mq_scsi_timeout,
+	.init_request	= mq_scsi_init_request,
+	.exit_request	= mq_scsi_exit_request,
+	.map_queues	= mq_scsi_map_queues,
 };
 
 /* Documented in mq_scsi.h. */
@@ -276,7 +297,7 @@ int mq_scsi_add_host(struct mq_scsi_host *shost)
 	if (ret)
 		return ret;
 	memset(set, 0, sizeof(*set));
-	set->ops = &mq_scsi_mq_ops;
+	set->ops = t->map_queues ? &mq_scsi_mq_ops_mapped : &mq_scsi_mq_ops;
 	set->nr_hw_queues = shost->nr_hw_queues;
 	set->nr_maps = 1;
 	set->queue_depth = shost->can_queue;

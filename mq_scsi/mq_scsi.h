@@ -127,6 +127,10 @@ struct mq_scsi_cmnd {
  * @cmd_size: bytes of LLD private data per command, see
  *	mq_scsi_cmd_priv()
  * @nr_hw_queues: hardware submission queues (at least 1)
+ * @map_queues: optional; fill @map (the default map of the host's tag
+ *	set, @map->nr_queues set) with the CPU -> hardware queue map, e.g.
+ *	from the queues' IRQ affinity with mq_map_queues_by_affinity();
+ *	without it CPUs are spread evenly
  */
 struct mq_scsi_host_template {
 	struct module *module;
@@ -144,6 +148,8 @@ struct mq_scsi_host_template {
 	unsigned int max_sectors;
 	unsigned int cmd_size;
 	unsigned int nr_hw_queues;
+	void (*map_queues)(struct mq_scsi_host *shost,
+			   struct mq_queue_map *map);
 };
 
 /**

@@ -492,6 +492,24 @@ out:
 	return err;
 }
 
+static const struct cpumask *mqvs_vq_affinity(void *data, unsigned int q)
+{
+	struct virtio_device *vdev = data;
+
+	if (!vdev->config->get_vq_affinity)
+		return NULL;
+	return vdev->config->get_vq_affinity(vdev, MQVS_VQ_REQ + q);
+}
+
+/* Each request queue's CPUs are those its interrupt is affine to. */
+static void mqvs_map_queues(struct mq_scsi_host *shost,
+			    struct mq_queue_map *map)
+{
+	struct mqvs_host *vs = mqvs_from_shost(shost);
+
+	mq_map_queues_by_affinity(map, mqvs_vq_affinity, vs->vdev);
+}
+
 static const struct mq_scsi_host_template mqvs_template = {
 	.module			= THIS_MODULE,
 	.name			= KBUILD_MODNAME,
@@ -500,6 +518,7 @@ static const struct mq_scsi_host_template mqvs_template = {
 	.eh_abort_handler	= mqvs_abort,
 	.eh_device_reset_handler = mqvs_device_reset,
 	.eh_host_reset_handler	= mqvs_host_reset,
+	.map_queues		= mqvs_map_queues,
 	.can_queue		= 128,
 	.cmd_per_lun		= 128,
 	.sg_tablesize		= MQ_SCSI_MAX_SG,

@@ -30,21 +30,8 @@ t_check "4 hardware queues in /sys/block/$d/mq" \
 t_check "every hardware queue serves a CPU (IRQ affinity map)" \
 	sh -c "! grep -qx '' /sys/block/$d/mq/*/cpu_list"
 v=$(basename "$(readlink -f /sys/block/$d/device)")
-cpus() { # "0-2, 5" -> "0 1 2 5"
-	echo "$1" | tr -d ' ' | tr ',' '\n' | awk -F- 'NF { for (c = $1; c <= (NF > 1 ? $2 : $1); c++) printf "%d ", c }'
-}
-irq_map_ok() { # each hctx's CPUs are the affinity of its virtqueue's IRQ
-	local i irq want have
-	for i in 0 1 2 3; do
-		irq=$(awk -v n="$v-req.$i" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
-		[ -n "$irq" ] || { t_log "no IRQ for $v-req.$i"; return 1; }
-		want=$(cat /proc/irq/$irq/smp_affinity_list)
-		have=$(cat /sys/block/$d/mq/$i/cpu_list)
-		t_log "hctx $i: cpus $have, IRQ $irq affinity $want"
-		[ "$(cpus "$want")" = "$(cpus "$have")" ] || return 1
-	done
-}
-t_check "CPU map follows the virtqueues' IRQ affinity" irq_map_ok
+t_check "CPU map follows the virtqueues' IRQ affinity" \
+	virtio_irq_map_ok "$v" "$d" req 4
 t_check "/sys/block/$d/device is the virtio device, driver mq_virtio_blk" \
 	sh -c "readlink /sys/block/$d/device/driver | grep -q '/mq_virtio_blk$'"
 t_check "serial from GET_ID" test "$(cat /sys/block/$d/serial)" = mqvtest0

@@ -37,6 +37,15 @@ host=$(ls /sys/class/mq_scsi_host | head -1)
 t_log "host $host: $(ls /sys/block | grep mqsd | tr '\n' ' ')"
 t_check "4 hardware queues on the host" \
 	test "$(cat /sys/class/mq_scsi_host/$host/nr_hw_queues)" = 4
+vdev=$(basename "$(readlink -f /sys/class/mq_scsi_host/$host/device)")
+luns_irq_map_ok() {
+	local x
+	for x in $(ls /sys/block | grep mqsd); do
+		virtio_irq_map_ok "$vdev" "$x" request 4 || return 1
+	done
+}
+t_check "each LUN's CPU map follows the request virtqueues' IRQ affinity" \
+	luns_irq_map_ok
 t_check "host parent is the virtio device" \
 	sh -c "readlink -f /sys/class/mq_scsi_host/$host/device | grep -q virtio"
 a=$(lun_disk 0 0) b=$(lun_disk 0 1) c=$(lun_disk 1 0)

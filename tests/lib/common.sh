@@ -242,3 +242,23 @@ xfs_cycle() {
 		sh -c "cd /mnt/t && md5sum -c --quiet /tmp/sums.src"
 	umount /mnt/t 2>/dev/null
 }
+
+# virtio_irq_map_ok <virtio dev> <disk> <vq name prefix> <n>: hardware
+# queue i of <disk> serves exactly the CPUs its virtqueue's IRQ
+# ("<virtio dev>-<prefix>.i" in /proc/interrupts) is affine to.
+virtio_irq_map_ok() {
+	local v=$1 d=$2 pfx=$3 n=$4 i irq want have
+	for i in $(seq 0 $((n - 1))); do
+		irq=$(awk -v n="$v-$pfx.$i" '$NF == n { sub(":", "", $1); print $1 }' /proc/interrupts)
+		[ -n "$irq" ] || { t_log "no IRQ for $v-$pfx.$i"; return 1; }
+		want=$(cat /proc/irq/$irq/smp_affinity_list)
+		have=$(cat /sys/block/$d/mq/$i/cpu_list)
+		t_log "hctx $i: cpus $have, IRQ $irq affinity $want"
+		[ "$(cpu_list_expand "$want")" = "$(cpu_list_expand "$have")" ] || return 1
+	done
+}
+
+# cpu_list_expand "0-2, 5" -> "0 1 2 5"
+cpu_list_expand() {
+	echo "$1" | tr -d ' ' | tr ',' '\n' | awk -F- 'NF { for (c = $1; c <= (NF > 1 ? $2 : $1); c++) printf "%d ", c }'
+}
