@@ -65,22 +65,15 @@ mq_load_scsi_debug num_tgts=1 max_luns=2 dev_size_mb=16 ndelay=200000 ||
 	t_fail "load for host removal"
 mapfile -t hd < <(scsi_disks)
 t_check "2 disks for host removal" test "${#hd[@]}" = 2
-for x in "${hd[@]}"; do
-	fio --eta=never --output=/tmp/hr.$x.out --name=hr --filename=/dev/$x \
-		--direct=1 --ioengine=io_uring --rw=randrw --bs=4k --iodepth=16 \
-		--runtime=60 --time_based >/dev/null 2>&1 &
-done
+fio_bg --direct=1 --ioengine=io_uring --rw=randrw --bs=4k --iodepth=16 \
+	--runtime=60 --time_based \
+	--name=a --filename=/dev/${hd[0]} --name=b --filename=/dev/${hd[1]}
 sleep 3
 t_check "remove_host=1 under fio" \
 	sh -c "echo 1 > /sys/module/mq_scsi_debug/parameters/remove_host"
-for i in $(seq 60); do
-	[ -z "$(jobs -rp)" ] && break
-	sleep 1
-done
-t_check "fio ended after the host went (no hang)" test -z "$(jobs -rp)"
-kill -9 $(jobs -rp) 2>/dev/null
-wait
-t_check "fio saw errors" sh -c "cat /tmp/hr.*.out | grep -qE 'err= *[1-9]'"
+t_check "fio ended after the host went (no hang)" fio_bg_ends 60
+kill -9 "$FIO_BG_PID" 2>/dev/null; wait "$FIO_BG_PID" 2>/dev/null
+t_check "fio saw errors" grep -qE 'err= *[1-9]' /tmp/busy.out
 t_check "the host's disks are gone" test "$(scsi_disks | wc -l)" = 0
 t_check "remove_host reads 1" grep -qx 1 /sys/module/mq_scsi_debug/parameters/remove_host
 t_expect_fail "a second remove_host is refused" \

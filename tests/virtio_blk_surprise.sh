@@ -9,20 +9,10 @@
 . "$(dirname "$0")/lib/common.sh"
 
 OURS=/sys/bus/virtio/drivers/mq_virtio_blk
-frc=0
-fio_bg() {
-	fio --name=busy --filename=/dev/$d --direct=1 --ioengine=io_uring \
+busy() {
+	fio_bg --name=busy --filename=/dev/$d --direct=1 --ioengine=io_uring \
 		--rw=randrw --bs=16k --iodepth=32 --numjobs=2 --time_based \
-		--runtime=60 --eta=never --output=/tmp/busy.out &
-	fpid=$!
-}
-fio_ends() { # fio_ends <seconds>
-	local i
-	for i in $(seq $(($1 * 10))); do
-		kill -0 $fpid 2>/dev/null || { wait $fpid; frc=$?; return 0; }
-		sleep 0.1
-	done
-	return 1
+		--runtime=60
 }
 gone() {
 	local i
@@ -37,16 +27,16 @@ v=$(basename "$(readlink -f /sys/block/$d/device)")
 t_log "disk $d on $v"
 
 echo 2000 > /sys/block/$d/mq/io_timeout
-fio_bg
+busy
 sleep 3
 t_check "break the virtqueues under fio" \
 	sh -c "echo 1 > /sys/kernel/debug/mq_virtio_blk/$d/break"
-t_check "fio ends within 20 s (new I/O fails, in-flight I/O times out)" fio_ends 20
+t_check "fio ends within 20 s (new I/O fails, in-flight I/O times out)" fio_bg_ends 20
 # Requests in flight at the break are failed by the timeout handler (the
 # driver's errors counter); new ones fail when they meet the broken ring.
 # How many were in flight depends on timing: fio's status is the check.
-t_log "fio exit $frc, in flight failed by the driver: $(mqvb_stat $d errors), timeouts: $(mq_stat $d timeouts)"
-t_check "fio saw its I/O fail" test "$frc" != 0
+t_log "fio exit $FIO_BG_RC, in flight failed by the driver: $(mqvb_stat $d errors), timeouts: $(mq_stat $d timeouts)"
+t_check "fio saw its I/O fail" test "$FIO_BG_RC" != 0
 t_expect_fail "a read on the broken device fails" \
 	dd if=/dev/$d of=/dev/null bs=4k count=1 iflag=direct status=none
 t_check "queued == completed, nothing busy" mq_check_balanced $d
@@ -57,14 +47,14 @@ d=$(mqvb_disks | head -1)
 t_check "disk back ($d), verify" fio_verify /dev/$d --size=16M
 
 dmesg -C
-fio_bg
+busy
 sleep 3
 t_check "break, then unbind at once, I/O in flight" \
 	sh -c "echo 1 > /sys/kernel/debug/mq_virtio_blk/$d/break && echo $v > $OURS/unbind"
 t_check "remove failed what the rings held" \
 	sh -c "dmesg | grep -q 'device gone: failing I/O in flight'"
 t_check "disk gone" gone
-t_check "fio ends within 20 s" fio_ends 20
+t_check "fio ends within 20 s" fio_bg_ends 20
 t_check "bind again" sh -c "echo $v > $OURS/bind"
 d=$(mqvb_disks | head -1)
 t_check "disk back ($d), verify" fio_verify /dev/$d --size=16M

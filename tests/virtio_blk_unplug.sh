@@ -22,21 +22,14 @@ mq_load_virtio_blk || { t_fail "load"; t_done; }
 wait_disk present || { t_fail "no mqvd disk"; t_done; }
 t_check "fio verify before" fio_verify /dev/$d --size=16M
 for round in 1 2; do
-	fio --name=busy --filename=/dev/$d --direct=1 --ioengine=io_uring \
+	fio_bg --name=busy --filename=/dev/$d --direct=1 --ioengine=io_uring \
 		--rw=randrw --bs=16k --iodepth=32 --numjobs=2 --time_based \
-		--runtime=90 --eta=never --output=/tmp/busy.out &
-	fpid=$!
+		--runtime=90
 	sleep 3
 	t_check "round $round: monitor device_del vb0 under fio" vm_hmp "device_del vb0"
 	t_check "round $round: disk removed" wait_disk absent
-	ok=0
-	for i in $(seq 300); do
-		kill -0 $fpid 2>/dev/null || { ok=1; break; }
-		sleep 0.1
-	done
-	t_check "round $round: fio ended (no hang)" test $ok = 1
-	wait $fpid
-	t_log "fio exit status $? (errors expected)"
+	t_check "round $round: fio ended (no hang)" fio_bg_ends 30
+	t_log "fio exit status ${FIO_BG_RC:-running} (errors expected)"
 	t_check "round $round: no virtio block device left" \
 		sh -c "! ls /sys/bus/virtio/drivers/mq_virtio_blk | grep -q virtio"
 	t_check "round $round: monitor device_add" \

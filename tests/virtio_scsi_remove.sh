@@ -14,22 +14,13 @@ wait_n() { # wait_n <count>: up to 30 s
 	for i in $(seq 300); do [ "$(ndisks)" = "$1" ] && return 0; sleep 0.1; done
 	return 1
 }
-fio_bg() {
+busy() {
 	local a b
 	a=$(ls /sys/block | grep '^mqsd' | sed -n 1p)
 	b=$(ls /sys/block | grep '^mqsd' | sed -n 2p)
-	fio --direct=1 --ioengine=io_uring --rw=randrw --bs=16k --iodepth=32 \
-		--time_based --runtime=60 --eta=never --output=/tmp/busy.out \
-		--name=a --filename=/dev/$a --name=b --filename=/dev/$b &
-	fpid=$!
-}
-fio_ends() {
-	local i
-	for i in $(seq 300); do
-		kill -0 $fpid 2>/dev/null || { wait $fpid; return 0; }
-		sleep 0.1
-	done
-	return 1
+	fio_bg --direct=1 --ioengine=io_uring --rw=randrw --bs=16k --iodepth=32 \
+		--time_based --runtime=60 \
+		--name=a --filename=/dev/$a --name=b --filename=/dev/$b
 }
 
 { mq_load_core && { lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko"; } &&
@@ -38,21 +29,21 @@ fio_ends() {
 t_check "two disks" wait_n 2
 v=$(ls $OURS | grep '^virtio' | head -1)
 for round in 1 2; do
-	fio_bg
+	busy
 	sleep 3
 	t_check "round $round: unbind $v under fio" sh -c "echo $v > $OURS/unbind"
 	t_check "round $round: disks gone" wait_n 0
-	t_check "round $round: fio ended (no hang)" fio_ends
+	t_check "round $round: fio ended (no hang)" fio_bg_ends 30
 	t_check "round $round: bind again" sh -c "echo $v > $OURS/bind"
 	t_check "round $round: two disks back" wait_n 2
 	d=$(ls /sys/block | grep '^mqsd' | head -1)
 	t_check "round $round: verify on $d" fio_verify /dev/$d --size=16M
 done
-fio_bg
+busy
 sleep 3
 t_check "monitor: device_del vs0 under fio" vm_hmp "device_del vs0"
 t_check "disks gone" wait_n 0
-t_check "fio ended (no hang)" fio_ends
+t_check "fio ended (no hang)" fio_bg_ends 30
 readd() {
 	vm_hmp "device_add virtio-scsi-pci,id=vs0,num_queues=2" &&
 		vm_hmp "device_add scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0" &&

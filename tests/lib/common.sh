@@ -262,3 +262,25 @@ virtio_irq_map_ok() {
 cpu_list_expand() {
 	echo "$1" | tr -d ' ' | tr ',' '\n' | awk -F- 'NF { for (c = $1; c <= (NF > 1 ? $2 : $1); c++) printf "%d ", c }'
 }
+
+# fio_bg <fio args...>: start fio in the background (a removal test's
+# load); its pid goes to FIO_BG_PID, its output to /tmp/busy.out.
+fio_bg() {
+	fio --eta=never --output=/tmp/busy.out "$@" &
+	FIO_BG_PID=$!
+}
+
+# fio_bg_ends <seconds>: true once the fio_bg fio has ended within
+# <seconds> (its exit status in FIO_BG_RC); false if it still runs.
+fio_bg_ends() {
+	local i
+	for i in $(seq $(($1 * 10))); do
+		if ! kill -0 "$FIO_BG_PID" 2>/dev/null; then
+			wait "$FIO_BG_PID"
+			FIO_BG_RC=$?
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
