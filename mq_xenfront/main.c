@@ -30,6 +30,13 @@
 /* How long a closed backend may take to answer what it still holds. */
 #define XF_CLOSE_GRACE_MS	5000
 
+/*
+ * Persistent grants cost a page per segment of every request of every
+ * ring; past this many for one disk, grant per I/O instead.
+ */
+#define XF_MAX_PGNTS		24576U
+
+bool xf_feature_persistent = true;
 unsigned int xf_max_queues = 4;
 unsigned int xf_max_indirect_segments = 32;
 unsigned int xf_max_ring_page_order;
@@ -80,6 +87,9 @@ static const struct kernel_param_ops xf_ring_order_ops = {
 	.get = param_get_uint,
 };
 
+module_param_named(feature_persistent, xf_feature_persistent, bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants to the backend (read when a disk connects; default on)");
 module_param_cb(max_queues, &xf_max_queues_ops, &xf_max_queues, 0444);
 MODULE_PARM_DESC(max_queues,
 		 "Most rings (hardware queues) per disk, 1..1024, capped by the backend and the online CPUs (default 4)");
@@ -197,9 +207,9 @@ again:
 			    XEN_IO_PROTO_ABI_NATIVE);
 	if (err)
 		goto abort;
-	/* Persistent grants are not implemented. */
 	what = "feature-persistent";
-	err = xenbus_printf(xbt, dev->nodename, "feature-persistent", "%u", 0);
+	err = xenbus_printf(xbt, dev->nodename, "feature-persistent", "%u",
+			    info->persistent_offered);
 	if (err)
 		goto abort;
 	err = xenbus_transaction_end(xbt, 0);
@@ -224,6 +234,7 @@ static int xf_talk_to_backend(struct xf_info *info)
 
 	if (info->rings)
 		return 0;
+	info->persistent_offered = READ_ONCE(xf_feature_persistent);
 	backend_queues = xenbus_read_unsigned(dev->otherend,
 					      "multi-queue-max-queues", 0);
 	info->nr_rings = min3(max(backend_queues, 1U), xf_max_queues,
@@ -283,6 +294,16 @@ static void xf_read_features(struct xf_info *info)
 	}
 	info->grefs_per_rq = info->max_segs + info->ind_pages;
 	info->depth = RING_SIZE(&info->rings[0].front);
+	info->feature_persistent = info->persistent_offered &&
+		xenbus_read_unsigned(be, "feature-persistent", 0);
+	if (info->feature_persistent &&
+	    info->nr_rings * info->depth * info->grefs_per_rq > XF_MAX_PGNTS) {
+		dev_info(&info->xbdev->dev,
+			 "%s: %u x %u x %u persistent grants are too many: granting per request\n",
+			 info->name, info->nr_rings, info->depth,
+			 info->grefs_per_rq);
+		info->feature_persistent = false;
+	}
 }
 
 static void xf_set_limits(struct xf_info *info, unsigned int sector_size,
@@ -401,9 +422,10 @@ static void xf_connect(struct xf_info *info)
 		return;
 	}
 	dev_info(&dev->dev,
-		 "%s: %llu sectors of %lu bytes, %u ring(s) of %u, %u segments%s%s%s%s\n",
+		 "%s: %llu sectors of %lu bytes, %u ring(s) of %u, %u segments%s%s%s%s%s\n",
 		 info->name, sectors, ssize, info->nr_rings, info->depth,
 		 info->max_segs, info->ind_pages ? " (indirect)" : "",
+		 info->feature_persistent ? ", persistent grants" : "",
 		 info->feature_flush ? ", flush" : "",
 		 info->feature_discard ? ", discard" : "",
 		 binfo & VDISK_READONLY ? ", read-only" : "");
@@ -476,10 +498,15 @@ static void xf_backend_changed(struct xenbus_device *dev,
 		xf_connect(info);
 		break;
 	case XF_XB_CLOSED:
-		xf_closing(info, true);
-		break;
 	case XF_XB_CLOSING:
-		xf_closing(info, false);
+		/*
+		 * A backend still closing the connection of an earlier
+		 * frontend (we were bound after it): it reopens when it sees
+		 * us Initialising.
+		 */
+		if (dev->state == XF_XB_INITIALISING && !info->rings)
+			break;
+		xf_closing(info, backend_state == XF_XB_CLOSED);
 		break;
 	default:
 		break;
@@ -538,6 +565,13 @@ static int xf_probe(struct xenbus_device *dev,
 	xf_disk_name(info->name, sizeof(info->name), index);
 	dev_set_drvdata(&dev->dev, info);
 	xf_debugfs_add(info);
+	/*
+	 * A driver unbound from this device before us (xen-blkfront, or an
+	 * earlier load of this module) left it Closed: start over, and
+	 * xen-blkback goes back to InitWait for the new connection.
+	 */
+	if (dev->state != XF_XB_INITIALISING)
+		xenbus_switch_state(dev, XF_XB_INITIALISING);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/highmem.h>
 #include <linux/interrupt.h>
 #include <linux/slab.h>
 #include <xen/events.h>
@@ -53,8 +54,9 @@ static void xf_flush_req(struct xf_ring *ring, unsigned int id,
 static grant_ref_t xf_grant(struct xf_ring *ring, struct page *page,
 			    bool readonly)
 {
-	grant_ref_t ref = gnttab_claim_grant_reference(&ring->gref_head);
+	int ref = gnttab_claim_grant_reference(&ring->gref_head);
 
+	WARN_ON_ONCE(ref < 0);
 	ring->free_grefs--;
 	gnttab_page_grant_foreign_access_ref_one(ref, ring->info->xbdev->otherend_id,
 						 page, readonly);
@@ -82,10 +84,26 @@ static void xf_release_grants(struct xf_ring *ring, struct xf_req *pdu)
 	pdu->nr_grefs = 0;
 }
 
+/* The persistent grants of @rq: its tag's share of the ring's. */
+static struct xf_pgnt *xf_rq_pgnts(struct xf_ring *ring,
+				   struct mq_request *rq)
+{
+	return &ring->pgnts[rq->tag * ring->info->grefs_per_rq];
+}
+
+/* Copy a piece of a write into its persistent page, at the same offset. */
+static void xf_copy_out(struct page *page, const struct bio_vec *bv)
+{
+	memcpy_from_page(page_address(page) + bv->bv_offset, bv->bv_page,
+			 bv->bv_offset, bv->bv_len);
+}
+
 /*
- * Grant the data pages of @rq and describe them in @pdu->data: directly
- * in the request (up to 11 segments) or in indirect descriptor pages.
- * Neighbouring pieces of one page are one segment.
+ * Describe the data of @rq in @pdu->data: directly in the request (up to
+ * 11 segments) or in indirect descriptor pages.  Neighbouring pieces of
+ * one page are one segment.  Without persistent grants each data page
+ * (and indirect page) is granted for this request; with them, writes are
+ * copied into the request's persistent pages and their grants are used.
  */
 static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		       struct xf_req *pdu)
@@ -96,6 +114,7 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 	struct blkif_request_segment *seg = NULL;
 	unsigned int n = 0, max, i, nind = 0;
 	struct page **ind = NULL;
+	struct xf_pgnt *pg = NULL;
 	struct page *prev = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
@@ -105,7 +124,9 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		   rq->nr_phys_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	max = indirect ? info->max_segs : BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	memset(req, 0, sizeof(*req));
-	if (indirect)
+	if (info->feature_persistent)
+		pg = xf_rq_pgnts(ring, rq);
+	else if (indirect)
 		ind = &ring->ind_pages[rq->tag * info->ind_pages];
 
 	mq_rq_for_each_segment(bv, rq, iter) {
@@ -114,20 +135,30 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 
 		if (n && bv.bv_page == prev && seg->last_sect + 1 == first) {
 			seg->last_sect = last;
+			if (pg && write)
+				xf_copy_out(pg[n - 1].page, &bv);
 			continue;
 		}
 		if (n == max)
 			return -EINVAL;
 		if (indirect)
 			seg = (struct blkif_request_segment *)
-				page_address(ind[n / XF_SEGS_PER_IND_PAGE]) +
+				page_address(pg ? pg[info->max_segs +
+						     n / XF_SEGS_PER_IND_PAGE].page :
+					     ind[n / XF_SEGS_PER_IND_PAGE]) +
 				n % XF_SEGS_PER_IND_PAGE;
 		else
 			seg = &req->u.rw.seg[n];
-		seg->gref = xf_grant(ring, bv.bv_page, write);
+		if (pg) {
+			seg->gref = pg[n].ref;
+			if (write)
+				xf_copy_out(pg[n].page, &bv);
+		} else {
+			seg->gref = xf_grant(ring, bv.bv_page, write);
+			pdu->grefs[pdu->nr_grefs++] = seg->gref;
+		}
 		seg->first_sect = first;
 		seg->last_sect = last;
-		pdu->grefs[pdu->nr_grefs++] = seg->gref;
 		prev = bv.bv_page;
 		n++;
 	}
@@ -148,10 +179,41 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 	req->u.indirect.id = rq->tag;
 	req->u.indirect.sector_number = mq_rq_pos(rq);
 	for (i = 0; i < nind; i++) {
+		if (pg) {
+			req->u.indirect.indirect_grefs[i] =
+				pg[info->max_segs + i].ref;
+			continue;
+		}
 		req->u.indirect.indirect_grefs[i] = xf_grant(ring, ind[i], true);
 		pdu->grefs[pdu->nr_grefs++] = req->u.indirect.indirect_grefs[i];
 	}
 	return 0;
+}
+
+/*
+ * A read through persistent grants is done: copy the data from the
+ * request's pages into the bios, segment by segment as xf_build_rw()
+ * laid them out.
+ */
+static void xf_copy_in(struct xf_ring *ring, struct mq_request *rq)
+{
+	struct xf_pgnt *pg = xf_rq_pgnts(ring, rq);
+	unsigned int n = 0, last_sect = 0;
+	struct page *prev = NULL;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	mq_rq_for_each_segment(bv, rq, iter) {
+		unsigned int first = bv.bv_offset >> SECTOR_SHIFT;
+
+		if (!n || bv.bv_page != prev || last_sect + 1 != first)
+			n++;
+		prev = bv.bv_page;
+		last_sect = (bv.bv_offset + bv.bv_len - 1) >> SECTOR_SHIFT;
+		memcpy_to_page(bv.bv_page, bv.bv_offset,
+			       page_address(pg[n - 1].page) + bv.bv_offset,
+			       bv.bv_len);
+	}
 }
 
 static void xf_discard_req(struct xf_ring *ring, struct mq_request *rq,
@@ -200,8 +262,13 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		ret = BLK_STS_IOERR;
 		goto out;
 	}
+	if (WARN_ON_ONCE(ring->rqs[rq->tag])) {
+		ret = BLK_STS_IOERR;
+		goto out;
+	}
 	if (RING_FULL(&ring->front) ||
-	    (mq_rq_bytes(rq) && ring->free_grefs < xf_grefs_needed(info, rq))) {
+	    (!info->feature_persistent && mq_rq_bytes(rq) &&
+	     ring->free_grefs < xf_grefs_needed(info, rq))) {
 		/* Grants leaked to a stuck backend: nothing will free more. */
 		if (!ring->inflight) {
 			ret = BLK_STS_IOERR;
@@ -311,6 +378,9 @@ static blk_status_t xf_rsp_status(int16_t status)
 static void xf_finish(struct xf_ring *ring, struct mq_request *rq,
 		      blk_status_t status, struct list_head *done)
 {
+	if (ring->info->feature_persistent && status == BLK_STS_OK &&
+	    mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq))
+		xf_copy_in(ring, rq);
 	xf_release_grants(ring, xf_pdu(rq));
 	ring->rqs[rq->tag] = NULL;
 	ring->inflight--;
@@ -323,7 +393,8 @@ static void xf_maybe_restart(struct xf_ring *ring)
 {
 	if (ring->hctx && mq_hw_queue_stopped(ring->hctx) &&
 	    (ring->dead || (!RING_FULL(&ring->front) &&
-			    ring->free_grefs >= ring->info->grefs_per_rq)))
+			    (ring->info->feature_persistent ||
+			     ring->free_grefs >= ring->info->grefs_per_rq))))
 		mq_start_hw_queue(ring->hctx);
 }
 
@@ -498,6 +569,36 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
 	return 0;
 }
 
+/*
+ * Grant every page a request of this ring can use, once: the backend maps
+ * them persistently and data is copied through them.
+ */
+static int xf_ring_alloc_pgnts(struct xf_info *info, struct xf_ring *ring)
+{
+	unsigned int i, n = info->depth * info->grefs_per_rq;
+	domid_t domid = info->xbdev->otherend_id;
+	struct page *page;
+	int ref;
+
+	ring->pgnts = kvcalloc(n, sizeof(*ring->pgnts), GFP_KERNEL);
+	if (!ring->pgnts)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		page = alloc_page(GFP_KERNEL);
+		if (!page)
+			return -ENOMEM;
+		ref = gnttab_grant_foreign_access(domid, xen_page_to_gfn(page),
+						  0);
+		if (ref < 0) {
+			__free_page(page);
+			return ref;
+		}
+		ring->pgnts[i].ref = ref;
+		ring->pgnts[i].page = page;
+	}
+	return 0;
+}
+
 /**
  * xf_ring_alloc_io - per-request state of a ring, once the backend's
  *	features are known
@@ -514,6 +615,8 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
 	ring->rqs = kcalloc(info->depth, sizeof(*ring->rqs), GFP_KERNEL);
 	if (!ring->rqs)
 		return -ENOMEM;
+	if (info->feature_persistent)
+		return xf_ring_alloc_pgnts(info, ring);
 	n = info->depth * info->ind_pages;
 	if (n) {
 		ring->ind_pages = kcalloc(n, sizeof(*ring->ind_pages),
@@ -566,6 +669,15 @@ void xf_ring_free(struct xf_info *info, struct xf_ring *ring)
 	if (ring->front.sring)
 		xenbus_teardown_ring((void **)&ring->front.sring,
 				     1U << info->ring_order, ring->ring_refs);
+	if (ring->pgnts) {
+		/* Each page goes when the backend has unmapped it. */
+		for (i = 0; i < info->depth * info->grefs_per_rq; i++)
+			if (ring->pgnts[i].page)
+				gnttab_end_foreign_access(ring->pgnts[i].ref,
+							  ring->pgnts[i].page);
+		kvfree(ring->pgnts);
+		ring->pgnts = NULL;
+	}
 	if (ring->ind_pages) {
 		for (i = 0; i < info->depth * info->ind_pages; i++)
 			if (ring->ind_pages[i])

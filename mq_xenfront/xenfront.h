@@ -36,6 +36,7 @@
 #define XF_XB_CLOSED		6
 
 /* Module parameters (validated when set, read-only afterwards). */
+extern bool xf_feature_persistent;
 extern unsigned int xf_max_queues;
 extern unsigned int xf_max_indirect_segments;
 extern unsigned int xf_max_ring_page_order;
@@ -66,6 +67,16 @@ struct xf_req {
 struct xf_info;
 
 /**
+ * struct xf_pgnt - a persistent grant: a page of the ring's, granted once
+ * @ref: its grant reference (writable by the backend)
+ * @page: the page
+ */
+struct xf_pgnt {
+	grant_ref_t ref;
+	struct page *page;
+};
+
+/**
  * struct xf_ring - one shared ring with its event channel: one hw queue
  * @lock: the ring, @rqs, @inflight, the grant pool, @dead
  * @front: the front ring
@@ -81,6 +92,8 @@ struct xf_info;
  * @rqs: request of each ring id (the request's tag), NULL when free
  * @inflight: requests owned by the backend
  * @ind_pages: indirect descriptor pages, @info->ind_pages per tag
+ * @pgnts: persistent grants, @info->grefs_per_rq per tag (data pages,
+ *	then indirect pages); NULL without feature-persistent
  * @dead: the backend is gone or going: fail new requests
  * @name: IRQ name
  */
@@ -99,6 +112,7 @@ struct xf_ring {
 	struct mq_request **rqs;
 	unsigned int inflight;
 	struct page **ind_pages;
+	struct xf_pgnt *pgnts;
 	bool dead;
 	char name[24];
 };
@@ -120,6 +134,9 @@ struct xf_ring {
  * @feature_flush: backend has feature-flush-cache
  * @feature_discard: backend has feature-discard
  * @feature_secdiscard: backend has discard-secure
+ * @persistent_offered: feature-persistent as written to xenstore
+ * @feature_persistent: persistent grants (both ends offer them): data is
+ *	copied through per-request pages granted once, never granted per I/O
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
@@ -141,6 +158,8 @@ struct xf_info {
 	bool feature_flush;
 	bool feature_discard;
 	bool feature_secdiscard;
+	bool persistent_offered;
+	bool feature_persistent;
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
