@@ -154,6 +154,36 @@ static void xf_free_rings(struct xf_info *info)
 	info->nr_rings = 0;
 }
 
+/*
+ * Nodes of an earlier connection of this device (a driver bound before us,
+ * or another ring count) that the backend would read for this one.
+ */
+static int xf_rm_stale_nodes(struct xenbus_transaction xbt,
+			     struct xf_info *info)
+{
+	const char *dir = info->xbdev->nodename;
+	const char *stale[3];
+	unsigned int i, n = 0;
+	int err;
+
+	if (info->nr_rings == 1) {
+		stale[n++] = "multi-queue-num-queues";
+	} else {
+		stale[n++] = "ring-ref";
+		stale[n++] = "event-channel";
+	}
+	if (!info->ring_order)
+		stale[n++] = "ring-page-order";
+	for (i = 0; i < n; i++) {
+		if (!xenbus_exists(xbt, dir, stale[i]))
+			continue;
+		err = xenbus_rm(xbt, dir, stale[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int xf_write_nodes(struct xf_info *info)
 {
 	struct xenbus_device *dev = info->xbdev;
@@ -169,6 +199,10 @@ again:
 		xenbus_dev_fatal(dev, err, "starting transaction");
 		return err;
 	}
+	what = "stale nodes";
+	err = xf_rm_stale_nodes(xbt, info);
+	if (err)
+		goto abort;
 	what = "ring-page-order";
 	if (info->ring_order) {
 		err = xenbus_printf(xbt, dev->nodename, "ring-page-order", "%u",

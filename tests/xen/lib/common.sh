@@ -51,6 +51,34 @@ xr_rmmod() {
     rmmod "$1"
 }
 
+# xr_load_frontend stock|mq [PARAMS]: insmod a frontend kept in /lib/mq/spare (xen-run
+# --frontend both) with PARAMS, and wait for the disk.  xen-blkfront can take the
+# device only once per boot (it cannot rebind); mq_xenfront can, after either driver.
+xr_load_frontend() {
+    local want=$1 params=${2:-} m p
+    while read -r m p; do
+        case $want:$m in
+            stock:xen-blkfront.ko | mq:mq_xenfront.ko)
+                # shellcheck disable=SC2086  # parameters are words
+                insmod "/lib/mq/$m" $p $params || xr_fail "insmod $m $p $params" ;;
+            mq:mq_core.ko) [[ -d /sys/module/mq_core ]] || insmod "/lib/mq/$m" ;;
+            stock:mq_*) ;;
+            stock:*) m=${m%.ko}; [[ -d /sys/module/${m//-/_} ]] || insmod "/lib/mq/$m.ko" ;;
+        esac
+    done </lib/mq/spare
+    XR_FRONTEND=$want
+    xr_wait_disk
+}
+
+# xr_unload_frontend: unbind the disk's vbd from its driver, unload the driver
+xr_unload_frontend() {
+    echo "vbd-${XR_FRONT##*/}" >/sys/bus/xen/drivers/vbd/unbind
+    case $XR_FRONTEND in
+        stock) xr_rmmod xen_blkfront ;;
+        mq) xr_rmmod mq_xenfront ;;
+    esac
+}
+
 # xr_done: the test's exit status
 xr_done() {
     if ((xr_failed)); then xr_diag; xr_log "FAILED"; return 1; fi

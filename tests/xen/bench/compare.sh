@@ -1,0 +1,42 @@
+#!/bin/bash
+# tests/xen/bench/compare.sh - the benchmark's domU side (not a test; xen-run --frontend
+# both): the same fio job (io_uring randread 4k, iodepth 16, one job per vCPU, pinned)
+# on the same backend in one boot, first through xen-blkfront with max_queues=$XR_RINGS,
+# then through mq_xenfront with max_queues=$XR_RINGS, with the other ring count
+# ($XR_OTHER_RINGS) and again with $XR_RINGS (the device changes driver by unbind + rmmod;
+# xen-blkback reconnects).  Each configuration: a warm-up, $XR_ROUNDS rounds of
+# $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".
+. /tests/lib/common.sh
+
+rings=${XR_RINGS:-2}
+other=${XR_OTHER_RINGS:-1}
+n=$(nproc)
+common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth=16 --numjobs="$n"
+    --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
+
+# measure NAME: rounds of the job on the current frontend; the median as XR-BENCH
+measure() {
+    local r iops all=()
+    xr_log "$1: $(cat /sys/block/$XR_DEV/mq/*/cpu_list 2>/dev/null | tr '\n' ' ')" \
+        "irqs: $(grep -c "$XR_DEV\|blkif" /proc/interrupts) event channel(s)"
+    xr_fio "${common[@]}" --runtime=3 --time_based >/dev/null 2>&1 || true
+    for ((r = 1; r <= ${XR_ROUNDS:-3}; r++)); do
+        iops=$(xr_fio "${common[@]}" --runtime="${XR_BENCH_SECS:-10}" --time_based \
+            --output-format=terse --terse-version=3 2>/dev/null |
+            awk -F';' '{s += $8} END {print s + 0}')
+        xr_log "$1 round $r: $iops IOPS"
+        all+=("$iops")
+    done
+    echo "XR-BENCH $1 $(printf '%s\n' "${all[@]}" | sort -n | awk '{v[NR] = $1}
+        END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}')"
+}
+
+xr_load_frontend stock "max_queues=$rings"
+measure "stock-q$rings"
+xr_unload_frontend
+for q in "$rings" "$other" "$rings"; do
+    xr_load_frontend mq "max_queues=$q"
+    measure "mq-q$q"
+    xr_unload_frontend
+done
+xr_done
