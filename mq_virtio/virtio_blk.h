@@ -37,6 +37,10 @@ struct mqvb_vq_stats {
  * @vq: the virtqueue
  * @lock: serialises adding to and reaping from @vq
  * @poll: no interrupt: completions are only reaped by &mq_ops.poll
+ * @used: a poll queue's used ring (split rings only, else NULL), read
+ *	without @lock to see whether there is anything to reap
+ * @reaped: used entries taken from a poll queue so far, modulo 2^16: the
+ *	driver's side of @used->idx (written under @lock)
  * @stats: counters (under @lock)
  * @name: virtqueue name
  */
@@ -44,6 +48,8 @@ struct mqvb_vq {
 	struct virtqueue *vq;
 	spinlock_t lock;	/* the ring: add, reap, kick */
 	bool poll;
+	u16 reaped;
+	const struct vring_used *used;
 	struct mqvb_vq_stats stats;
 	char name[MQVB_VQ_NAME_LEN];
 } ____cacheline_aligned_in_smp;

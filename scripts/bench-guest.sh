@@ -1,25 +1,11 @@
 #!/bin/bash
-# Runs inside the VM for scripts/bench.  One fio job per vCPU, each pinned
-# to its own CPU (otherwise the scheduler sometimes stacks both jobs on one
-# vCPU and a run measures placement, not the driver), after a warm-up run
-# of each driver, with the two drivers alternating round by round.
+# Runs inside the VM for scripts/bench: stock null_blk and mq_nullblk
+# loaded side by side with the same parameters; fio runs, warm-up and
+# alternating rounds as in scripts/bench-lib.sh.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${BENCH_ROUNDS:-5}
-runtime=${BENCH_RUNTIME:-5}
-jobs=$(nproc)
-res=/tmp/bench.txt
-: > $res
-
-# iops <dev> [extra fio args]: read IOPS of one fio run (terse field 8).
-iops() {
-	local dev=$1; shift
-	fio --name=b --filename="/dev/$dev" --direct=1 --ioengine=io_uring \
-		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
-		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
-		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
-		--output-format=terse ${BENCH_FIO_OPTS:-} "$@" 2>/dev/null | awk -F';' '{ print $8 }'
-}
+. "$(dirname "$0")/bench-lib.sh"
+bench_stock() { echo nullb0; }
+bench_ours() { echo mqnullb0; }
 
 load() { # load <params...>: both drivers with the same parameters
 	modprobe null_blk queue_mode=2 nr_devices=1 gb=16 "$@" || return 1
@@ -36,20 +22,8 @@ unload() { rmmod null_blk mq_nullblk 2>/dev/null; }
 
 run_mode() { # run_mode <label> <fio extra> -- <module params>
 	local label=$1 extra=$2; shift 3
-	load "$@" || { echo "$label load-failed" >> $res; unload; return; }
-	local r a b
-	# warm-up: TCG translates freshly loaded code on its first runs
-	iops nullb0 $extra --runtime=2 >/dev/null
-	iops mqnullb0 $extra --runtime=2 >/dev/null
-	for r in $(seq 1 "$rounds"); do
-		# alternate who goes first, so drift does not favour one side
-		if [ $((r % 2)) = 1 ]; then
-			a=$(iops nullb0 $extra); b=$(iops mqnullb0 $extra)
-		else
-			b=$(iops mqnullb0 $extra); a=$(iops nullb0 $extra)
-		fi
-		echo "$label $r $a $b" >> $res
-	done
+	load "$@" || { bench_note "$label" load-failed; unload; return; }
+	bench_rounds "$label" "$extra"
 	unload
 }
 
@@ -63,9 +37,4 @@ for m in ${BENCH_MODES:-irq0 irq1 irq2 polled}; do
 	esac
 done
 
-echo BENCH
-echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
-echo "fio options: ${BENCH_FIO_OPTS:-none}; clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
-printf "%-10s %12s %12s %7s   %s\n" mode null_blk mq_nullblk ratio "per-round ratios"
-awk -v wk=10 -v wb=12 -f "$TOP/scripts/bench-median.awk" $res
-echo END-BENCH
+bench_report "" null_blk mq_nullblk

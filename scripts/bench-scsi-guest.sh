@@ -1,23 +1,11 @@
 #!/bin/bash
 # Runs inside the VM for scripts/bench-scsi: stock scsi_debug and
-# mq_scsi_debug loaded side by side with the same parameters, one fio
-# io_uring randread job per vCPU (pinned), warm-up, then the two disks
-# alternating round by round.
+# mq_scsi_debug loaded side by side with the same parameters; fio runs,
+# warm-up and alternating rounds as in scripts/bench-lib.sh.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${BENCH_ROUNDS:-5}
-runtime=${BENCH_RUNTIME:-5}
-jobs=$(nproc)
-res=/tmp/bench.txt
-: > $res
-
-iops() { # iops <dev>: read IOPS of one fio run (terse field 8)
-	fio --name=b --filename="/dev/$1" --direct=1 --ioengine=io_uring \
-		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
-		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
-		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
-		--output-format=terse 2>/dev/null | awk -F';' '{ print $8 }'
-}
+. "$(dirname "$0")/bench-lib.sh"
+bench_stock() { echo "$stock"; }
+bench_ours() { echo mqsda; }
 
 stock=""
 load() { # load <params...>: both LLDs with the same parameters
@@ -34,18 +22,8 @@ unload() { rmmod scsi_debug mq_scsi_debug 2>/dev/null; }
 
 run_mode() { # run_mode <label> <module params...>
 	local label=$1; shift
-	load "$@" || { echo "$label load-failed" >> $res; unload; return; }
-	local r a b
-	iops "$stock" --runtime=2 >/dev/null
-	iops mqsda --runtime=2 >/dev/null
-	for r in $(seq 1 "$rounds"); do
-		if [ $((r % 2)) = 1 ]; then
-			a=$(iops "$stock"); b=$(iops mqsda)
-		else
-			b=$(iops mqsda); a=$(iops "$stock")
-		fi
-		echo "$label $r $a $b" >> $res
-	done
+	load "$@" || { bench_note "$label" load-failed; unload; return; }
+	bench_rounds "$label" ""
 	unload
 }
 
@@ -57,8 +35,4 @@ for m in ${BENCH_MODES:-inline hrtimer}; do
 	esac
 done
 
-echo BENCH
-echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs"
-printf "%-13s %12s %14s %7s   %s\n" mode scsi_debug mq_scsi_debug ratio "per-round ratios"
-awk -v wk=13 -v wb=14 -f "$TOP/scripts/bench-median.awk" $res
-echo END-BENCH
+bench_report "" scsi_debug mq_scsi_debug

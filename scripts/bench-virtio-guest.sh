@@ -1,78 +1,86 @@
 #!/bin/bash
-# Runs inside the VM for scripts/bench-virtio: one virtio-blk device,
-# moved between the stock virtio_blk and mq_virtio_blk with unbind/bind;
-# one fio job per vCPU, pinned; a warm-up run per driver, then rounds
-# alternating which driver goes first.
+# Runs inside the VM for scripts/bench-virtio: one virtio device
+# (BENCH_DEVICE=blk: virtio-blk-pci, stock virtio_blk vs mq_virtio_blk;
+# scsi: virtio-scsi-pci with one scsi-hd LUN, stock virtio_scsi + sd vs
+# mq_virtio_scsi + mq_scsi), moved between the two drivers with
+# unbind/bind; rounds as in scripts/bench-lib.sh.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${BENCH_ROUNDS:-5}
-runtime=${BENCH_RUNTIME:-5}
-jobs=$(nproc)
-res=/tmp/bench.txt
-: > $res
-STOCK=/sys/bus/virtio/drivers/virtio_blk
-OURS=/sys/bus/virtio/drivers/mq_virtio_blk
-
-iops() { # iops <dev> [extra fio args]: read IOPS of one fio run
-	local dev=$1; shift
-	fio --name=b --filename="/dev/$dev" --direct=1 --ioengine=io_uring \
-		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
-		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
-		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
-		--output-format=terse "$@" 2>/dev/null | awk -F';' '{ print $8 }'
-}
+. "$(dirname "$0")/bench-lib.sh"
+dev=${BENCH_DEVICE:-blk}
+case $dev in
+blk) stock_drv=virtio_blk ours_drv=mq_virtio_blk ;;
+scsi) stock_drv=virtio_scsi ours_drv=mq_virtio_scsi ;;
+*) echo "bench-virtio-guest: BENCH_DEVICE blk|scsi" >&2; exit 2 ;;
+esac
+STOCK=/sys/bus/virtio/drivers/$stock_drv
+OURS=/sys/bus/virtio/drivers/$ours_drv
 
 vdev=
+disk_of() { # disk_of stock|ours: the device's disk under that driver
+	case $dev:$1 in
+	blk:*) ls "/sys/bus/virtio/devices/$vdev/block" 2>/dev/null ;;
+	# the only SCSI disks of the guest: stock sd's sdX, mq_scsi's mqsdX
+	scsi:stock) ls /sys/block | grep '^sd' ;;
+	scsi:ours) ls /sys/block | grep '^mqsd' ;;
+	esac | head -1
+}
+
 on() { # on stock|ours: move the device there, print its disk name
-	local from=$OURS to=$STOCK i
+	local from=$OURS to=$STOCK i d
 	[ "$1" = ours ] && { from=$STOCK; to=$OURS; }
 	[ -e "$from/$vdev" ] && echo "$vdev" > "$from/unbind"
 	[ -e "$to/$vdev" ] || echo "$vdev" > "$to/bind"
-	for i in $(seq 100); do
-		ls "/sys/bus/virtio/devices/$vdev/block" 2>/dev/null | head -1 | grep . && return 0
+	for i in $(seq 300); do
+		d=$(disk_of "$1")
+		if [ -n "$d" ]; then
+			# both sides without an I/O scheduler (blk-mq's default
+			# for a multi-queue device; ours have none)
+			[ -w "/sys/block/$d/queue/scheduler" ] &&
+				echo none > "/sys/block/$d/queue/scheduler" 2>/dev/null
+			echo "$d"
+			return 0
+		fi
 		sleep 0.1
 	done
 	return 1
 }
+bench_stock() { on stock; }
+bench_ours() { on ours; }
 
-load() { # load <poll queues>
-	modprobe virtio_blk poll_queues="$1" || return 1
+load() { # load <poll queues>: the stock driver takes the device first
 	lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
-	insmod "$TOP/mq_virtio/mq_virtio_blk.ko" poll_queues="$1" || return 1
+	case $dev in
+	blk)
+		modprobe virtio_blk poll_queues="$1" || return 1
+		insmod "$TOP/mq_virtio/mq_virtio_blk.ko" poll_queues="$1" || return 1 ;;
+	scsi)
+		modprobe sd_mod && modprobe virtio_scsi || return 1
+		lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
+		insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" || return 1 ;;
+	esac
 	vdev=$(ls $STOCK | grep '^virtio' | head -1)
 	[ -n "$vdev" ]
 }
-unload() { rmmod mq_virtio_blk virtio_blk 2>/dev/null; }
+unload() { rmmod $ours_drv $stock_drv 2>/dev/null; }
 
 run_mode() { # run_mode <label> <poll queues> <fio extra>
-	local label=$1 pq=$2 extra=$3 r a b s m
-	load "$pq" || { echo "$label load-failed" >> $res; unload; return; }
-	s=$(on stock) && m=$(on ours) || { echo "$label bind-failed" >> $res; unload; return; }
-	echo "$label: stock disk $s, ours $m" >&2
-	s=$(on stock); iops "$s" $extra --runtime=2 >/dev/null
-	m=$(on ours); iops "$m" $extra --runtime=2 >/dev/null
-	for r in $(seq 1 "$rounds"); do
-		if [ $((r % 2)) = 1 ]; then
-			s=$(on stock); a=$(iops "$s" $extra)
-			m=$(on ours); b=$(iops "$m" $extra)
-		else
-			m=$(on ours); b=$(iops "$m" $extra)
-			s=$(on stock); a=$(iops "$s" $extra)
-		fi
-		echo "$label $r $a $b" >> $res
-	done
+	local label=$1 pq=$2 extra=$3 s m
+	load "$pq" || { bench_note "$label" load-failed; unload; return; }
+	s=$(on stock) && m=$(on ours) || { bench_note "$label" bind-failed; unload; return; }
+	echo "$label: $vdev, stock disk $s, ours $m" >&2
+	bench_rounds "$label" "$extra"
 	unload
 }
 
 for m in ${BENCH_MODES:-irq polled}; do
-	case $m in
-	irq) run_mode irq 0 "" ;;
-	polled) run_mode polled "$jobs" "--hipri=1" ;;
+	case $dev:$m in
+	*:irq) run_mode irq 0 "" ;;
+	blk:polled) run_mode polled "$jobs" "--hipri=1" ;;
+	*) bench_note "$m" "not-supported-on-$dev" ;;
 	esac
 done
 
-echo BENCH
-echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs, one virtio-blk-pci device"
-printf "%-10s %12s %14s %7s   %s\n" mode virtio_blk mq_virtio_blk ratio "per-round ratios"
-awk -v wk=10 -v wb=14 -f "$TOP/scripts/bench-median.awk" $res
-echo END-BENCH
+case $dev in
+blk) bench_report "one virtio-blk-pci device" virtio_blk mq_virtio_blk ;;
+scsi) bench_report "one virtio-scsi-pci device, one scsi-hd LUN" virtio_scsi mq_virtio_scsi ;;
+esac
