@@ -7,6 +7,8 @@
 #   make lint                      checkpatch --strict, sparse (C=2), W=1
 #   make check                     build + lint + every test in the VM
 #   make check-xen                 every tests/xen/*.sh in a Xen PV guest (scripts/check-xen)
+#   make check-debug               make check's tests on a KASAN/lockdep/kmemleak kernel
+#                                  (scripts/check-debug; builds it once, ~13 min)
 #   make bench                     null_blk vs mq_nullblk in one VM run
 #   make clean
 
@@ -35,7 +37,7 @@ ifeq ($(KVER),)
 $(error no kernel headers found: install linux-headers-amd64 or pass KVER=)
 endif
 
-.PHONY: all modules install clean lint check check-xen bench check-kver print-kver
+.PHONY: all modules install clean lint check check-xen check-debug bench check-kver print-kver
 
 all: modules
 
@@ -64,6 +66,10 @@ check: modules
 
 check-xen: modules
 	scripts/check-xen
+
+# Builds the suite itself, against the debug kernel's tree (not KDIR above).
+check-debug:
+	scripts/check-debug
 
 bench: modules
 	scripts/bench KVER=$(KVER)
