@@ -1,5 +1,7 @@
 #!/bin/bash
-# tests/xen/load.sh - concurrent load from 2 fio jobs per pattern (randread, randwrite,
+# tests/xen/stress/load.sh (not in check-xen: the TCG rig itself corrupts domU memory now
+# and then, with xen-blkfront too; run by hand: scripts/xen-run --test tests/xen/stress/load.sh
+# --backend-queues 2 --domu-vcpus 2) - concurrent load from 2 fio jobs per pattern (randread, randwrite,
 # randrw; 4k, libaio, iodepth 16 each, so a ring can be full) on 2 rings, and the rest
 # of the domain keeps working: short-lived processes after each phase.  Memory the
 # backend writes where it should not (a grant left on a page that went back to the
