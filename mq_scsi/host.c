@@ -170,27 +170,27 @@ static void mq_scsi_map_queues(struct mq_tag_set *set)
 	shost->hostt->map_queues(shost, &set->map[MQ_HCTX_DEFAULT]);
 }
 
+/*
+ * Two tables, because the core keeps its own CPU spread (and remaps it on
+ * hotplug) only when .map_queues is NULL: the second is for an LLD that
+ * maps CPUs to its queues itself.
+ */
+#define MQ_SCSI_OPS_COMMON				\
+	.queue_rq	= mq_scsi_queue_rq,		\
+	.commit_rqs	= mq_scsi_commit_rqs,		\
+	.get_budget	= mq_scsi_get_budget,		\
+	.put_budget	= mq_scsi_put_budget,		\
+	.complete	= mq_scsi_complete_io,		\
+	.timeout	= mq_scsi_timeout,		\
+	.init_request	= mq_scsi_init_request,		\
+	.exit_request	= mq_scsi_exit_request
+
 static const struct mq_ops mq_scsi_mq_ops = {
-	.queue_rq	= mq_scsi_queue_rq,
-	.commit_rqs	= mq_scsi_commit_rqs,
-	.get_budget	= mq_scsi_get_budget,
-	.put_budget	= mq_scsi_put_budget,
-	.complete	= mq_scsi_complete_io,
-	.timeout	= mq_scsi_timeout,
-	.init_request	= mq_scsi_init_request,
-	.exit_request	= mq_scsi_exit_request,
+	MQ_SCSI_OPS_COMMON,
 };
 
-/* The same, for an LLD that maps CPUs to its queues itself. */
 static const struct mq_ops mq_scsi_mq_ops_mapped = {
-	.queue_rq	= mq_scsi_queue_rq,
-	.commit_rqs	= mq_scsi_commit_rqs,
-	.get_budget	= mq_scsi_get_budget,
-	.put_budget	= mq_scsi_put_budget,
-	.complete	= mq_scsi_complete_io,
-	.timeout	= mq_scsi_timeout,
-	.init_request	= mq_scsi_init_request,
-	.exit_request	= mq_scsi_exit_request,
+	MQ_SCSI_OPS_COMMON,
 	.map_queues	= mq_scsi_map_queues,
 };
 
