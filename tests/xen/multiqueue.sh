@@ -39,7 +39,7 @@ done </tmp/irq.after
 xr_expect "rings with interrupts" "$busy" "$want"
 ((busy == want)) || xr_diag
 
-if xr_fio --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio --numjobs=2 --size=8M \
+if xr_fio_watch 240 --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio --numjobs=2 --size=8M \
     --offset_increment=64M --verify=crc32c --verify_fatal=1 --do_verify=1 >/tmp/fio.out 2>&1; then
     xr_pass "fio randwrite + crc32c verify on 2 CPUs"
 else

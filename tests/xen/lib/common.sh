@@ -120,3 +120,24 @@ xr_nr_hctx() { find /sys/block/$XR_DEV/mq/ -mindepth 1 -maxdepth 1 -name '[0-9]*
 xr_fio() {
     fio --name=xr --filename="$XR_DISK" --direct=1 --group_reporting "$@"
 }
+
+# xr_fio_watch SECS ARGS...: xr_fio, but when it has not ended after SECS the state
+# of the driver, the core and the blocked tasks goes to the log (once) before
+# waiting on; fio's status is returned either way.
+xr_fio_watch() {
+    local secs=$1 pid t rc=0
+    shift
+    xr_fio "$@" &
+    pid=$!
+    for ((t = 0; t < secs; t++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        xr_fail "fio still running after ${secs}s"
+        xr_diag
+        echo w >/proc/sysrq-trigger 2>/dev/null || true
+    fi
+    wait "$pid" || rc=$?
+    return "$rc"
+}
