@@ -72,6 +72,22 @@ static int xf_set_ring_order(const char *val, const struct kernel_param *kp)
 	return xf_param_uint(val, kp, 0, XF_MAX_RING_ORDER);
 }
 
+static int xf_set_bool(const char *val, const struct kernel_param *kp)
+{
+	int err = param_set_bool(val, kp);
+
+	if (err)
+		pr_err("invalid value '%.*s' for parameter %s: expected 0/1, y/n or on/off\n",
+		       (int)strcspn(val ?: "", "\n"), val ?: "", kp->name);
+	return err;
+}
+
+static const struct kernel_param_ops xf_bool_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
+	.set = xf_set_bool,
+	.get = param_get_bool,
+};
+
 static const struct kernel_param_ops xf_max_queues_ops = {
 	.set = xf_set_max_queues,
 	.get = param_get_uint,
@@ -87,7 +103,7 @@ static const struct kernel_param_ops xf_ring_order_ops = {
 	.get = param_get_uint,
 };
 
-module_param_named(feature_persistent, xf_feature_persistent, bool, 0644);
+module_param_cb(feature_persistent, &xf_bool_ops, &xf_feature_persistent, 0644);
 MODULE_PARM_DESC(feature_persistent,
 		 "Offer persistent grants to the backend (read when a disk connects; default on)");
 module_param_cb(max_queues, &xf_max_queues_ops, &xf_max_queues, 0444);

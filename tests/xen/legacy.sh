@@ -19,4 +19,14 @@ if xr_fio --rw=randwrite --bs=4k --iodepth=16 --ioengine=libaio --size=8M \
 else
     xr_fail "fio verify"; cat /tmp/fio.out
 fi
+if [[ $XR_FRONTEND == mq ]]; then
+    # A bad value for the one writable parameter: refused with a log line, value kept.
+    pp=/sys/module/mq_xenfront/parameters/feature_persistent
+    before=$(cat "$pp")
+    if echo maybe >"$pp" 2>/dev/null; then xr_fail "feature_persistent=maybe accepted"
+    else xr_pass "feature_persistent=maybe refused"; fi
+    xr_expect "feature_persistent after the bad write" "$(cat "$pp")" "$before"
+    dmesg | grep -q "invalid value 'maybe' for parameter feature_persistent" &&
+        xr_pass "log line for the bad value" || xr_fail "no log line for the bad value"
+fi
 xr_done
