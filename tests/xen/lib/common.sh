@@ -125,14 +125,19 @@ xr_fio() {
 # of the driver, the core and the blocked tasks goes to the log (once) before
 # waiting on; fio's status is returned either way.
 xr_fio_watch() {
-    local secs=$1 pid t rc=0
+    local secs=$1 pid t rc=0 fd
     shift
     xr_fio "$@" &
     pid=$!
+    # Wait a second at a time without forking (read on a FIFO nobody writes):
+    # fresh processes are what the TCG rig's memory faults hit most.
+    [[ -p /tmp/xr-tick ]] || mkfifo /tmp/xr-tick
+    exec {fd}<>/tmp/xr-tick
     for ((t = 0; t < secs; t++)); do
         kill -0 "$pid" 2>/dev/null || break
-        sleep 1
+        read -r -t 1 -u "$fd" _ || true
     done
+    exec {fd}>&-
     if kill -0 "$pid" 2>/dev/null; then
         xr_fail "fio still running after ${secs}s"
         xr_diag
