@@ -6,7 +6,7 @@
 # open descriptor still usable; fio finishes and its verify pass finds every block;
 # a second fio pass reads the whole pattern back; then an ext4 mkfs/write/fsck cycle.
 # Without a working .resume the disk stays dead after the restore: fio never ends.
-# xen-run: --backend-queues 2 --domu-vcpus 2 --domu-mem 256 --disk-mb 128 --timeout 1500
+# xen-run: --backend-queues 2 --domu-vcpus 2 --domu-mem 384 --disk-mb 128 --timeout 1500
 . /tests/lib/common.sh
 
 # pause SECONDS: sleep without a new process (fd 9: a FIFO nobody writes)
