@@ -540,6 +540,30 @@ void xf_ring_kill(struct xf_ring *ring)
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
+/*
+ * Take every request the backend holds off @ring (dead from now on) onto
+ * @taken, with its grants released and BLK_STS_IOERR set (so xf_finish()
+ * copies no read data); the caller ends them unlocked.
+ */
+static unsigned int xf_ring_take_all(struct xf_ring *ring,
+				     struct list_head *taken)
+{
+	unsigned int id, n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->dead = true;
+	for (id = 0; id < ring->info->depth; id++) {
+		if (!ring->rqs[id])
+			continue;
+		xf_finish(ring, ring->rqs[id], BLK_STS_IOERR, taken);
+		n++;
+	}
+	xf_maybe_restart(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return n;
+}
+
 /**
  * xf_ring_fail_inflight - fail every request the backend still holds
  * @ring: a dead ring whose backend has closed (it will not answer)
@@ -548,22 +572,12 @@ void xf_ring_kill(struct xf_ring *ring)
  */
 unsigned int xf_ring_fail_inflight(struct xf_ring *ring)
 {
-	unsigned int id, n = 0;
-	unsigned long flags;
+	unsigned int n;
 	LIST_HEAD(done);
 
 	if (!ring->rqs)
 		return 0;
-	spin_lock_irqsave(&ring->lock, flags);
-	ring->dead = true;
-	for (id = 0; id < ring->info->depth; id++) {
-		if (!ring->rqs[id])
-			continue;
-		xf_finish(ring, ring->rqs[id], BLK_STS_IOERR, &done);
-		n++;
-	}
-	xf_maybe_restart(ring);
-	spin_unlock_irqrestore(&ring->lock, flags);
+	n = xf_ring_take_all(ring, &done);
 	xf_complete_list(&done);
 	return n;
 }
@@ -586,26 +600,12 @@ unsigned int xf_ring_fail_inflight(struct xf_ring *ring)
 unsigned int xf_ring_park_inflight(struct xf_ring *ring)
 {
 	struct mq_request *rq, *next;
-	unsigned int id, n = 0;
-	unsigned long flags;
+	unsigned int n;
 	LIST_HEAD(taken);
 
 	if (!ring->rqs)
 		return 0;
-	spin_lock_irqsave(&ring->lock, flags);
-	ring->dead = true;
-	for (id = 0; id < ring->info->depth; id++) {
-		rq = ring->rqs[id];
-		if (!rq)
-			continue;
-		xf_release_grants(ring, xf_pdu(rq));
-		ring->rqs[id] = NULL;
-		ring->inflight--;
-		list_add_tail(&rq->queuelist, &taken);
-		n++;
-	}
-	spin_unlock_irqrestore(&ring->lock, flags);
-
+	n = xf_ring_take_all(ring, &taken);
 	list_for_each_entry_safe(rq, next, &taken, queuelist) {
 		list_del_init(&rq->queuelist);
 		mq_set_request_status(rq, xf_park(ring->info, rq));
