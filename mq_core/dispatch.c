@@ -446,6 +446,14 @@ static bool mq_try_issue_direct(struct mq_request *rq, bool last,
 		return false;
 
 	idx = mq_dispatch_lock(q);
+	/*
+	 * Again inside: a quiesce that set the bit after the test above and
+	 * did not wait for us (we were not yet inside) must see no call.
+	 */
+	if (unlikely(test_bit(MQ_Q_QUIESCED, &q->flags))) {
+		mq_dispatch_unlock(q, idx);
+		return false;
+	}
 	ret = mq_issue_one(hctx, rq, last);
 	mq_dispatch_unlock(q, idx);
 	if (unlikely(mq_busy_status(ret))) {
@@ -485,9 +493,16 @@ static void mq_flush_plug_list(struct list_head *rqs, bool from_schedule)
 			pending = last ? NULL : hctx;
 			continue;
 		}
-		/* The doorbell for what we issued on this hctx is still owed. */
-		if (pending == hctx && hctx->queue->tag_set->ops->commit_rqs)
+		/*
+		 * The doorbell for what we issued on this hctx is still owed;
+		 * inside the dispatch lock, so a quiesce waits for it too.
+		 */
+		if (pending == hctx && hctx->queue->tag_set->ops->commit_rqs) {
+			int idx = mq_dispatch_lock(hctx->queue);
+
 			hctx->queue->tag_set->ops->commit_rqs(hctx);
+			mq_dispatch_unlock(hctx->queue, idx);
+		}
 		pending = NULL;
 		mq_insert_dispatch(hctx, rq, false);
 		if (last)

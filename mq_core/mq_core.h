@@ -419,6 +419,40 @@ static inline bool mq_rq_is_poll(const struct mq_request *rq)
 }
 
 /**
+ * mq_rq_steal_bios - take the bios of a request, to issue them again later
+ * @rq: the request, owned by the driver (not in the hardware: e.g. taken
+ *	off a ring whose device went away and will come back)
+ * @list: where the bios go, appended in order
+ *
+ * Afterwards @rq has no bio and no data left (@nr_bytes and
+ * @nr_phys_segments are 0), so ending it (mq_end_request(), or
+ * mq_complete_request() with any status) ends no bio: it only closes the
+ * request's I/O accounting and gives back its tag and queue reference.
+ * The bios keep their state (sector, remaining size, %BIO_REMAPPED) and
+ * are resubmitted as they are, e.g. with submit_bio_noacct() once the
+ * device is back; they are accounted again then.  A polled bio's cookie
+ * is stale until it is resubmitted.
+ *
+ * Context: any.
+ */
+static inline void mq_rq_steal_bios(struct mq_request *rq,
+				    struct bio_list *list)
+{
+	if (rq->bio) {
+		if (list->tail)
+			list->tail->bi_next = rq->bio;
+		else
+			list->head = rq->bio;
+		list->tail = rq->biotail;
+		list->tail->bi_next = NULL;
+	}
+	rq->bio = NULL;
+	rq->biotail = NULL;
+	rq->nr_bytes = 0;
+	rq->nr_phys_segments = 0;
+}
+
+/**
  * mq_rq_for_each_segment - walk every data segment of a request
  * @bvec: a &struct bio_vec, set to each segment
  * @rq: the request

@@ -2,7 +2,8 @@
 /*
  * mq_xenfront - debugfs: /sys/kernel/debug/mq_xenfront/<disk>/rings, the
  * state of every ring (producer and consumer indexes, requests in flight,
- * free grants, whether its hardware queue is stopped).
+ * free grants, whether its hardware queue is stopped), and of the device
+ * (features, connected, reconnections after a restore).
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -17,11 +18,12 @@ static int xf_rings_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	mutex_lock(&info->lock);
-	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d flush %d discard %d connected %d\n",
+	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d flush %d discard %d connected %d resumes %u recovering %d parking %d\n",
 		   info->nr_rings, info->ring_order, info->depth, info->max_segs,
 		   info->ind_pages, info->feature_persistent,
 		   info->feature_flush, info->feature_discard,
-		   info->connected);
+		   info->connected, info->resumes, info->recovering,
+		   READ_ONCE(info->parking));
 	for (i = 0; i < info->nr_rings; i++) {
 		struct xf_ring *ring = &info->rings[i];
 		unsigned long flags;

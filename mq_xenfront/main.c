@@ -324,7 +324,12 @@ fail:
 	return err;
 }
 
-static void xf_read_features(struct xf_info *info)
+/*
+ * The backend's features; at most @max_segs data segments per request
+ * (after a restore: what the requests of the existing tag set have room
+ * for).
+ */
+static void xf_read_features(struct xf_info *info, unsigned int max_segs)
 {
 	const char *be = info->xbdev->otherend;
 	unsigned int segs;
@@ -334,7 +339,7 @@ static void xf_read_features(struct xf_info *info)
 	info->feature_secdiscard = info->feature_discard &&
 				   xenbus_read_unsigned(be, "discard-secure", 0);
 	segs = xenbus_read_unsigned(be, "feature-max-indirect-segments", 0);
-	segs = min(segs, xf_max_indirect_segments);
+	segs = min3(segs, xf_max_indirect_segments, max_segs);
 	if (segs > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		info->max_segs = segs;
 		info->ind_pages = XF_IND_PAGES(segs);
@@ -379,10 +384,154 @@ static void xf_set_limits(struct xf_info *info, unsigned int sector_size,
 		kq->limits.discard_alignment =
 			xenbus_read_unsigned(be, "discard-alignment", 0);
 		blk_queue_max_discard_sectors(kq, UINT_MAX >> SECTOR_SHIFT);
-		if (info->feature_secdiscard)
-			blk_queue_max_secure_erase_sectors(kq, UINT_MAX >>
-							   SECTOR_SHIFT);
+	} else {
+		/* A backend restored without discard. */
+		blk_queue_max_discard_sectors(kq, 0);
 	}
+	blk_queue_max_secure_erase_sectors(kq, info->feature_secdiscard ?
+					   UINT_MAX >> SECTOR_SHIFT : 0);
+}
+
+/*
+ * Reconnecting after a restore failed: the disk is dead.  Its parked bios
+ * fail, and so does every request from now on, without touching a ring.
+ * Called with the queue quiesced by xf_resume().
+ */
+static void xf_recover_failed(struct xf_info *info)
+{
+	struct bio_list bios;
+	unsigned int n = 0;
+	struct bio *bio;
+
+	spin_lock_irq(&info->park_lock);
+	info->park_fail = true;
+	bios = info->parked;
+	bio_list_init(&info->parked);
+	spin_unlock_irq(&info->park_lock);
+	WRITE_ONCE(info->parking, true);
+	info->recovering = false;
+	info->connected = false;
+	blk_mark_disk_dead(info->q->disk);
+	mq_unquiesce_queue(info->q);
+	mq_start_stopped_hw_queues(info->q, true);
+	while ((bio = bio_list_pop(&bios))) {
+		bio_io_error(bio);
+		n++;
+	}
+	dev_err(&info->xbdev->dev,
+		"%s: reconnecting after a restore failed: disk dead, %u parked bio(s) failed\n",
+		info->name, n);
+}
+
+/*
+ * The backend of the restored domain is connected: bring the existing
+ * disk back on the new rings (same gendisk, same device number, open
+ * files keep working) and issue the parked bios again.
+ *
+ * The new limits are set first; then the queue runs with @parking still
+ * set and is frozen once (by mq_update_tag_set() when the ring count or
+ * size changed), so every request built before, for the old rings and
+ * limits, parks its bios too, and every bio is issued again through the
+ * new limits: split again if the backend now takes fewer segments per
+ * request.  Only a bio split before the limits changed whose submitter
+ * had not yet entered the queue by the freeze (a window of a few
+ * instructions) can still reach the driver too large: it fails with an
+ * I/O error ("request with too many segments").  A backend offering more
+ * segments than before gets no more than before: the requests' payload
+ * was sized for the old number.
+ */
+static void xf_recover(struct xf_info *info, unsigned long long sectors,
+		       unsigned int binfo, unsigned long ssize,
+		       unsigned int pss)
+{
+	struct request_queue *kq = info->q->disk->queue;
+	struct xenbus_device *dev = info->xbdev;
+	unsigned int i, old_segs = info->max_segs, n = 0;
+	struct mq_queue *q = info->q;
+	struct bio_list bios;
+	struct bio *bio;
+	bool regeom;
+	int err;
+
+	xf_read_features(info, old_segs);
+	if (info->max_segs < old_segs)
+		dev_warn(&dev->dev,
+			 "%s: backend now takes %u segments per request (was %u): larger bios are split again\n",
+			 info->name, info->max_segs, old_segs);
+	if (ssize != queue_logical_block_size(kq))
+		dev_warn(&dev->dev, "%s: sector size now %lu (was %u)\n",
+			 info->name, ssize, queue_logical_block_size(kq));
+	for (i = 0; i < info->nr_rings; i++) {
+		err = xf_ring_alloc_io(info, &info->rings[i]);
+		if (err) {
+			xenbus_dev_fatal(dev, err, "allocating ring %u", i);
+			xf_recover_failed(info);
+			return;
+		}
+	}
+
+	xf_set_limits(info, ssize, pss);
+	set_disk_ro(q->disk, binfo & VDISK_READONLY);
+
+	regeom = info->nr_rings != q->nr_hw_queues ||
+		 info->depth != info->set.queue_depth;
+	/* Drain every request into @parked (see above). */
+	mq_unquiesce_queue(q);
+	mq_start_stopped_hw_queues(q, true);
+	if (!regeom) {
+		mq_freeze_queue(q);
+		mq_unfreeze_queue(q);
+	} else {
+		dev_info(&dev->dev, "%s: %u ring(s) of %u, was %u of %u\n",
+			 info->name, info->nr_rings, info->depth,
+			 q->nr_hw_queues, info->set.queue_depth);
+		/* Freezes the queue: what is in flight parks meanwhile. */
+		err = mq_update_tag_set(&info->set, info->nr_rings,
+					info->depth);
+		if (err) {
+			xenbus_dev_fatal(dev, err,
+					 "changing the tag set to %u rings of %u",
+					 info->nr_rings, info->depth);
+			mq_quiesce_queue(q);
+			xf_recover_failed(info);
+			return;
+		}
+	}
+	mq_quiesce_queue(q);
+	if (!regeom)
+		xf_bind_hctxs(info);
+	for (i = 0; i < info->nr_rings; i++)
+		xf_ring_set_affinity(&info->rings[i]);
+	if (sectors != get_capacity(q->disk)) {
+		dev_info(&dev->dev, "%s: new size %llu sectors\n", info->name,
+			 sectors);
+		set_capacity_and_notify(q->disk, sectors);
+	}
+
+	err = xenbus_switch_state(dev, XF_XB_CONNECTED);
+	if (err) {
+		xf_recover_failed(info);
+		return;
+	}
+	WRITE_ONCE(info->parking, false);
+	info->recovering = false;
+	info->connected = true;
+	info->resumes++;
+	mq_unquiesce_queue(q);
+
+	spin_lock_irq(&info->park_lock);
+	bios = info->parked;
+	bio_list_init(&info->parked);
+	spin_unlock_irq(&info->park_lock);
+	while ((bio = bio_list_pop(&bios))) {
+		submit_bio_noacct(bio);
+		n++;
+	}
+	dev_info(&dev->dev,
+		 "%s: resumed: %u ring(s) of %u, %u segments%s%s, %u bio(s) issued again\n",
+		 info->name, info->nr_rings, info->depth, info->max_segs,
+		 info->ind_pages ? " (indirect)" : "",
+		 info->feature_persistent ? ", persistent grants" : "", n);
 }
 
 /* The backend is connected: build the disk (or pick up a new size). */
@@ -406,7 +555,7 @@ static void xf_connect(struct xf_info *info)
 		}
 		return;
 	}
-	if (info->q || !info->rings)
+	if ((info->q && !info->recovering) || !info->rings)
 		return;
 
 	err = xenbus_gather(XBT_NIL, dev->otherend, "sectors", "%llu", &sectors,
@@ -424,7 +573,11 @@ static void xf_connect(struct xf_info *info)
 	pss = xenbus_read_unsigned(dev->otherend, "physical-sector-size", ssize);
 	if (pss < ssize || !is_power_of_2(pss))
 		pss = ssize;
-	xf_read_features(info);
+	if (info->recovering) {
+		xf_recover(info, sectors, binfo, ssize, pss);
+		return;
+	}
+	xf_read_features(info, XF_MAX_INDIRECT_SEGS);
 
 	for (i = 0; i < info->nr_rings; i++) {
 		err = xf_ring_alloc_io(info, &info->rings[i]);
@@ -511,6 +664,8 @@ static void xf_closing(struct xf_info *info, bool backend_closed)
 	struct xenbus_device *dev = info->xbdev;
 	unsigned int i, n = 0;
 
+	if (info->recovering)
+		xf_recover_failed(info);
 	if (info->connected) {
 		dev_info(&dev->dev, "%s: backend %s, disk going away\n",
 			 info->name, backend_closed ? "closed" : "closing");
@@ -537,14 +692,18 @@ static void xf_backend_changed(struct xenbus_device *dev,
 	mutex_lock(&info->lock);
 	switch (backend_state) {
 	case XF_XB_INITWAIT:
-		if (dev->state == XF_XB_INITIALISING)
-			xf_talk_to_backend(info);
+		if (dev->state == XF_XB_INITIALISING &&
+		    xf_talk_to_backend(info) && info->recovering)
+			xf_recover_failed(info);
 		break;
 	case XF_XB_CONNECTED:
 		if (dev->state != XF_XB_INITIALISED &&
 		    dev->state != XF_XB_CONNECTED &&
-		    xf_talk_to_backend(info))
+		    xf_talk_to_backend(info)) {
+			if (info->recovering)
+				xf_recover_failed(info);
 			break;
+		}
 		xf_connect(info);
 		break;
 	case XF_XB_CLOSED:
@@ -609,6 +768,8 @@ static int xf_probe(struct xenbus_device *dev,
 		return -ENOMEM;
 	}
 	mutex_init(&info->lock);
+	spin_lock_init(&info->park_lock);
+	bio_list_init(&info->parked);
 	info->xbdev = dev;
 	info->handle = handle;
 	info->index = index;
@@ -632,6 +793,8 @@ static void xf_remove(struct xenbus_device *dev)
 
 	xf_debugfs_remove(info);
 	mutex_lock(&info->lock);
+	if (info->recovering)
+		xf_recover_failed(info);
 	if (info->q) {
 		/* A backend that is gone will not answer: fail its requests. */
 		if (!info->connected)
@@ -654,6 +817,61 @@ static void xf_remove(struct xenbus_device *dev)
 	kfree(info);
 }
 
+/*
+ * Restored from a save (xl save/restore, or the end of a migration):
+ * xenbus has set us back to Initialising.  The backend we talked to, the
+ * rings, their event channels and grants belong to the domain's previous
+ * incarnation.  Take every request off the old rings (their bios park
+ * until the new rings are up, see xf_recover()), free the rings and
+ * negotiate new ones; the disk stays.
+ */
+static int xf_resume(struct xenbus_device *dev)
+{
+	struct xf_info *info = dev_get_drvdata(&dev->dev);
+	unsigned int i, n = 0;
+
+	mutex_lock(&info->lock);
+	if (info->q && (info->connected || info->recovering)) {
+		/* Already parking when restored again before reconnecting. */
+		if (!info->recovering) {
+			/* Set first: a queue_rq past the quiesce parks too. */
+			WRITE_ONCE(info->parking, true);
+			mq_quiesce_queue(info->q);
+			xf_unbind_hctxs(info);
+		}
+		info->connected = false;
+		info->recovering = true;
+		for (i = 0; i < info->nr_rings; i++)
+			n += xf_ring_park_inflight(&info->rings[i]);
+	} else if (info->q && !info->park_fail) {
+		/* A disk going away (hot-unplug): it stays dead. */
+		spin_lock_irq(&info->park_lock);
+		info->park_fail = true;
+		spin_unlock_irq(&info->park_lock);
+		WRITE_ONCE(info->parking, true);
+		/* No queue_rq on the old rings from here on. */
+		mq_quiesce_queue(info->q);
+		mq_unquiesce_queue(info->q);
+		xf_unbind_hctxs(info);
+		for (i = 0; i < info->nr_rings; i++)
+			n += xf_ring_fail_inflight(&info->rings[i]);
+	}
+	/* The old ports are not ours any more: close none of them. */
+	for (i = 0; i < info->nr_rings; i++)
+		if (info->rings[i].irq <= 0)
+			info->rings[i].evtchn = 0;
+	xf_free_rings(info);
+	dev_info(&dev->dev, "%s: restored: %u request(s) taken off the old rings%s\n",
+		 info->name, n,
+		 info->recovering ? ", reconnecting" : "");
+	/* Else the backend's InitWait, seen by the watch, does it. */
+	if (xenbus_read_driver_state(dev->otherend) == XF_XB_INITWAIT &&
+	    xf_talk_to_backend(info) && info->recovering)
+		xf_recover_failed(info);
+	mutex_unlock(&info->lock);
+	return 0;
+}
+
 static const struct xenbus_device_id xf_ids[] = {
 	{ "vbd" },
 	{ "" }
@@ -663,6 +881,7 @@ static struct xenbus_driver xf_driver = {
 	.ids			= xf_ids,
 	.probe			= xf_probe,
 	.remove			= xf_remove,
+	.resume			= xf_resume,
 	.otherend_changed	= xf_backend_changed,
 };
 

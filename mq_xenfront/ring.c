@@ -240,19 +240,52 @@ static unsigned int xf_grefs_needed(struct xf_info *info,
 	return segs;
 }
 
+/*
+ * The rings are gone (restored from a save, reconnecting): keep the bios
+ * of @rq on @info->parked, to be issued again on the new rings, so @rq
+ * itself can end (it ends no bio).  BLK_STS_IOERR if reconnecting failed,
+ * or for a request without bios (this driver issues none), which has
+ * nothing to reissue.
+ */
+static blk_status_t xf_park(struct xf_info *info, struct mq_request *rq)
+{
+	blk_status_t ret = BLK_STS_OK;
+	unsigned long flags;
+
+	spin_lock_irqsave(&info->park_lock, flags);
+	if (info->park_fail || !rq->bio)
+		ret = BLK_STS_IOERR;
+	else
+		mq_rq_steal_bios(rq, &info->parked);
+	spin_unlock_irqrestore(&info->park_lock, flags);
+	if (ret && !info->park_fail)
+		pr_err_ratelimited("%s: request without data op %u dropped while reconnecting\n",
+				   info->name, mq_rq_op(rq));
+	return ret;
+}
+
 static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 				const struct mq_queue_data *bd)
 {
-	struct xf_ring *ring = hctx->driver_data;
-	struct xf_info *info = ring->info;
+	struct xf_info *info = hctx->queue->queuedata;
 	struct mq_request *rq = bd->rq;
 	struct xf_req *pdu = xf_pdu(rq);
 	enum req_op op = mq_rq_op(rq);
 	struct blkif_request req;
 	blk_status_t ret = BLK_STS_OK;
 	bool preflush = false;
+	struct xf_ring *ring;
 	unsigned long flags;
 
+	if (unlikely(READ_ONCE(info->parking))) {
+		ret = xf_park(info, rq);
+		if (ret)
+			return ret;
+		mq_set_request_status(rq, BLK_STS_OK);
+		mq_complete_request(rq);
+		return BLK_STS_OK;
+	}
+	ring = hctx->driver_data;
 	pdu->phase = XF_PH_DATA;
 	pdu->post_flush = false;
 	pdu->nr_grefs = 0;
@@ -353,9 +386,12 @@ out:
 
 static void xf_commit_rqs(struct mq_hw_ctx *hctx)
 {
+	struct xf_info *info = hctx->queue->queuedata;
 	struct xf_ring *ring = hctx->driver_data;
 	unsigned long flags;
 
+	if (unlikely(READ_ONCE(info->parking)) || !ring)
+		return;
 	spin_lock_irqsave(&ring->lock, flags);
 	if (!ring->dead)
 		xf_push(ring);
@@ -504,6 +540,30 @@ void xf_ring_kill(struct xf_ring *ring)
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
+/*
+ * Take every request the backend holds off @ring (dead from now on) onto
+ * @taken, with its grants released and BLK_STS_IOERR set (so xf_finish()
+ * copies no read data); the caller ends them unlocked.
+ */
+static unsigned int xf_ring_take_all(struct xf_ring *ring,
+				     struct list_head *taken)
+{
+	unsigned int id, n = 0;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	ring->dead = true;
+	for (id = 0; id < ring->info->depth; id++) {
+		if (!ring->rqs[id])
+			continue;
+		xf_finish(ring, ring->rqs[id], BLK_STS_IOERR, taken);
+		n++;
+	}
+	xf_maybe_restart(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return n;
+}
+
 /**
  * xf_ring_fail_inflight - fail every request the backend still holds
  * @ring: a dead ring whose backend has closed (it will not answer)
@@ -512,23 +572,45 @@ void xf_ring_kill(struct xf_ring *ring)
  */
 unsigned int xf_ring_fail_inflight(struct xf_ring *ring)
 {
-	unsigned int id, n = 0;
-	unsigned long flags;
+	unsigned int n;
 	LIST_HEAD(done);
 
 	if (!ring->rqs)
 		return 0;
-	spin_lock_irqsave(&ring->lock, flags);
-	ring->dead = true;
-	for (id = 0; id < ring->info->depth; id++) {
-		if (!ring->rqs[id])
-			continue;
-		xf_finish(ring, ring->rqs[id], BLK_STS_IOERR, &done);
-		n++;
-	}
-	xf_maybe_restart(ring);
-	spin_unlock_irqrestore(&ring->lock, flags);
+	n = xf_ring_take_all(ring, &done);
 	xf_complete_list(&done);
+	return n;
+}
+
+/**
+ * xf_ring_park_inflight - take every request off a ring of the domain's
+ *	previous incarnation (after a restore), parking its bios
+ * @ring: a ring no hardware queue uses any more (@info->parking is set
+ *	and the queue was quiesced), whose backend is gone
+ *
+ * The requests end without ending a bio; their bios wait on
+ * @info->parked for the new rings.  The requests' grants are ended the
+ * usual way: the restored domain has a new grant table in which none of
+ * them is in use, so each comes back to the ring's pool at once (which
+ * xf_ring_free() then frees), as xen-blkfront ends its old grants.
+ *
+ * Context: process context.
+ * Return: the number of requests taken off.
+ */
+unsigned int xf_ring_park_inflight(struct xf_ring *ring)
+{
+	struct mq_request *rq, *next;
+	unsigned int n;
+	LIST_HEAD(taken);
+
+	if (!ring->rqs)
+		return 0;
+	n = xf_ring_take_all(ring, &taken);
+	list_for_each_entry_safe(rq, next, &taken, queuelist) {
+		list_del_init(&rq->queuelist);
+		mq_set_request_status(rq, xf_park(ring->info, rq));
+		mq_complete_request(rq);
+	}
 	return n;
 }
 
@@ -712,6 +794,11 @@ static int xf_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
 {
 	struct xf_info *info = driver_data;
 
+	if (!info->rings || idx >= info->nr_rings) {
+		pr_err("%s: no ring for hardware queue %u (%u rings)\n",
+		       info->name, idx, info->nr_rings);
+		return -EINVAL;
+	}
 	hctx->driver_data = &info->rings[idx];
 	info->rings[idx].hctx = hctx;
 	return 0;
@@ -721,7 +808,46 @@ static void xf_exit_hctx(struct mq_hw_ctx *hctx, unsigned int idx)
 {
 	struct xf_ring *ring = hctx->driver_data;
 
-	ring->hctx = NULL;
+	/* None after a restore, until the new rings are bound. */
+	if (ring)
+		ring->hctx = NULL;
+	hctx->driver_data = NULL;
+}
+
+/**
+ * xf_bind_hctxs - hardware queue N issues on ring N again (new rings of
+ *	the same number after a restore)
+ * @info: the device, with @nr_rings equal to the queue's hardware queues
+ *
+ * Context: process context, the queue quiesced.
+ */
+void xf_bind_hctxs(struct xf_info *info)
+{
+	struct mq_queue *q = info->q;
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues && i < info->nr_rings; i++) {
+		q->hctxs[i]->driver_data = &info->rings[i];
+		info->rings[i].hctx = q->hctxs[i];
+	}
+}
+
+/**
+ * xf_unbind_hctxs - detach the hardware queues from rings about to be
+ *	freed (after a restore)
+ * @info: the device
+ *
+ * Context: process context, the queue quiesced with @info->parking set.
+ */
+void xf_unbind_hctxs(struct xf_info *info)
+{
+	struct mq_queue *q = info->q;
+	unsigned int i;
+
+	for (i = 0; i < q->nr_hw_queues; i++)
+		q->hctxs[i]->driver_data = NULL;
+	for (i = 0; i < info->nr_rings; i++)
+		info->rings[i].hctx = NULL;
 }
 
 const struct mq_ops xf_mq_ops = {

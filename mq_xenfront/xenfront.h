@@ -140,6 +140,15 @@ struct xf_ring {
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
+ * @recovering: restored from a save with the disk live: reconnecting,
+ *	the bios of its requests wait on @parked
+ * @parking: the hardware queues have no usable ring (read without a
+ *	lock by &mq_ops.queue_rq): requests park their bios on @parked, or
+ *	fail with @park_fail
+ * @park_fail: reconnecting failed: requests fail instead of parking
+ * @park_lock: @parked, @park_fail
+ * @parked: bios taken from requests to be issued again once reconnected
+ * @resumes: reconnections after a restore that completed
  * @debugfs_dir: its debugfs directory
  */
 struct xf_info {
@@ -163,6 +172,12 @@ struct xf_info {
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
+	bool recovering;
+	bool parking;
+	bool park_fail;
+	spinlock_t park_lock;	/* see above */
+	struct bio_list parked;
+	unsigned int resumes;
 	struct dentry *debugfs_dir;
 };
 
@@ -174,6 +189,9 @@ void xf_ring_free(struct xf_info *info, struct xf_ring *ring);
 void xf_ring_kill(struct xf_ring *ring);
 void xf_ring_set_affinity(struct xf_ring *ring);
 unsigned int xf_ring_fail_inflight(struct xf_ring *ring);
+unsigned int xf_ring_park_inflight(struct xf_ring *ring);
+void xf_bind_hctxs(struct xf_info *info);
+void xf_unbind_hctxs(struct xf_info *info);
 
 /* debugfs.c */
 void xf_debugfs_add(struct xf_info *info);

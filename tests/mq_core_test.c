@@ -3,7 +3,8 @@
  * In-kernel unit tests of mq_core logic, printed as KTAP to the kernel log:
  * CPU maps for 1..N CPUs and queues, tag allocation (normal, reserved,
  * exhaustion, lookup, busy iteration), the fair share between queues of a
- * shared tag set, and the request state machine against timeouts.
+ * shared tag set, the request state machine against timeouts, and taking
+ * the bios of a request (mq_rq_steal_bios()).
  *
  * Loading the module runs the tests; it stays loaded only on success, so
  * "modprobe mq_core_test" fails (-EINVAL) when any test fails.
@@ -539,15 +540,111 @@ out_set:
 	ktap_result(ok, "stop_start_busy_commit");
 }
 
+static atomic_t steal_bio_ends;
+
+static void steal_bio_end(struct bio *bio)
+{
+	atomic_inc(&steal_bio_ends);
+}
+
+/*
+ * mq_rq_steal_bios(): a request's bios go to the end of the list, in
+ * order, and the request, ended afterwards, ends none of them.
+ */
+static void test_steal_bios(void)
+{
+	struct bio *b[3] = { NULL }, *bio;
+	struct mq_tag_set set;
+	struct bio_list list;
+	struct mq_request *rq;
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool ok = true;
+	int i;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d || tset_init(&set, 1, 4, 0)) {
+		kfree(d);
+		ktap_result(false, "steal_bios_end_none");
+		return;
+	}
+	spin_lock_init(&d->lock);
+	atomic_set(&d->ended, 0);
+	q = mq_alloc_queue(&set, d);
+	if (IS_ERR(q)) {
+		ok = false;
+		goto out_set;
+	}
+	for (i = 0; i < 3; i++) {
+		b[i] = bio_kmalloc(0, GFP_KERNEL);
+		if (!b[i]) {
+			ok = false;
+			goto out_bios;
+		}
+		bio_init(b[i], NULL, NULL, 0, REQ_OP_WRITE);
+		b[i]->bi_end_io = steal_bio_end;
+		b[i]->bi_iter.bi_size = 4096;
+	}
+	bio_list_init(&list);
+	bio_list_add(&list, b[0]);
+
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq)) {
+		ok = false;
+		goto out_bios;
+	}
+	rq->end_io = tdrv_end_io;
+	rq->timeout = 10 * HZ;
+	mq_execute_rq_nowait(rq);
+	ok &= KTAP_CHECK(wait_for_held(d, 1, 2000), "not issued");
+	/* Two bios, as mq_submit_bio() and a plug merge leave them. */
+	b[1]->bi_next = b[2];
+	rq->bio = b[1];
+	rq->biotail = b[2];
+	rq->nr_bytes = 8192;
+	rq->nr_phys_segments = 2;
+
+	mq_rq_steal_bios(rq, &list);
+	ok &= KTAP_CHECK(!rq->bio && !rq->biotail && !mq_rq_bytes(rq) &&
+			 !rq->nr_phys_segments, "request keeps its data");
+	ok &= KTAP_CHECK(mq_complete_request(rq), "completion refused");
+	ok &= KTAP_CHECK(wait_for(&d->ended, 1, 2000), "request never ended");
+	ok &= KTAP_CHECK(!atomic_read(&steal_bio_ends),
+			 "%d bio(s) ended with the request",
+			 atomic_read(&steal_bio_ends));
+	for (i = 0; i < 3; i++) {
+		bio = bio_list_pop(&list);
+		ok &= KTAP_CHECK(bio == b[i], "bio %d out of order", i);
+		if (bio)
+			bio_endio(bio);
+	}
+	ok &= KTAP_CHECK(bio_list_empty(&list), "list not empty");
+	ok &= KTAP_CHECK(atomic_read(&steal_bio_ends) == 3, "%d bio(s) ended",
+			 atomic_read(&steal_bio_ends));
+out_bios:
+	for (i = 0; i < 3; i++) {
+		if (!b[i])
+			continue;
+		bio_uninit(b[i]);
+		kfree(b[i]);
+	}
+	mq_free_queue(q);
+out_set:
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "steal_bios_end_none");
+}
+
 static int __init mq_core_test_init(void)
 {
 	pr_info("KTAP version 1\n");
-	pr_info("1..9\n");
+	pr_info("1..10\n");
 	test_map();
 	test_tags();
 	test_fair_share();
 	test_state_machine();
 	test_stop_start_commit();
+	test_steal_bios();
 	pr_info("# mq_core_test: pass:%u fail:%u\n", ktap_nr - ktap_failed,
 		ktap_failed);
 	return ktap_failed ? -EINVAL : 0;

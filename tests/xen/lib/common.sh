@@ -99,8 +99,10 @@ xr_wait_disk() {
     return 1
 }
 
-# xr_request ACTION: ask dom0 for an action (detach: xl block-detach of the disk);
-# dom0 reads the request from this console line and acts within a second or two
+# xr_request ACTION: ask dom0 for an action (detach: xl block-detach of the disk;
+# detach-xs: the same by xenstore writes; save-restore: xl save of this domain, then
+# xl restore, with a new domid); dom0 reads the request from this console line and
+# acts within a second or two
 xr_request() {
     echo "XR-REQUEST $1"
 }
