@@ -77,7 +77,8 @@ void mq_end_batch(struct mq_comp_batch *iob)
  * mq_poll_bio - &block_device_operations.poll_bio of our disks
  * @bio: a polled bio whose cookie names its hctx
  * @iob: the block layer's batch (unused: we batch ourselves)
- * @flags: BLK_POLL_*
+ * @flags: BLK_POLL_*; without %BLK_POLL_ONESHOT it spins until something
+ *	completes or the CPU should reschedule
  *
  * Context: under rcu_read_lock() from the block layer; never sleeps.
  * Return: number of completions found.
@@ -111,8 +112,20 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 	hctx = q->hctxs[cookie];
 	if (hctx->type != MQ_HCTX_POLL)
 		goto out;
-	mq_stat_inc(hctx, MQ_STAT_POLLS);
-	ret = q->tag_set->ops->poll(hctx, &batch);
+	/*
+	 * As blk-mq does: unless told to poll once (several queues to poll,
+	 * or no spinning wanted), keep polling this queue until something
+	 * completes or the CPU is wanted elsewhere; a tight loop here sees a
+	 * completion sooner than a trip back through the caller's loop.
+	 */
+	do {
+		mq_stat_inc(hctx, MQ_STAT_POLLS);
+		ret = q->tag_set->ops->poll(hctx, &batch);
+		if (ret || batch.nr || (flags & BLK_POLL_ONESHOT) ||
+		    signal_pending(current))
+			break;
+		cpu_relax();
+	} while (!need_resched());
 	if (batch.nr) {
 		mq_stat_add(hctx, MQ_STAT_POLL_FOUND, batch.nr);
 		mq_end_batch(&batch);
