@@ -311,6 +311,35 @@ static bool wait_for_held(struct tdrv *d, unsigned int n, unsigned int ms)
 	return READ_ONCE(d->nr_held) >= n;
 }
 
+/*
+ * A test driver and its queue on a fresh tag set of @nr_hw hctxs x @depth;
+ * NULL (with test @name reported failed) if any of it cannot be set up.
+ */
+static struct tdrv *tdrv_start(struct mq_tag_set *set, struct mq_queue **qp,
+			       unsigned int nr_hw, unsigned int depth,
+			       const char *name)
+{
+	struct tdrv *d = kzalloc(sizeof(*d), GFP_KERNEL);
+	struct mq_queue *q;
+
+	if (!d || tset_init(set, nr_hw, depth, 0)) {
+		kfree(d);
+		ktap_result(false, name);
+		return NULL;
+	}
+	spin_lock_init(&d->lock);
+	atomic_set(&d->ended, 0);
+	q = mq_alloc_queue(set, d);
+	if (IS_ERR(q)) {
+		mq_free_tag_set(set);
+		kfree(d);
+		ktap_result(false, name);
+		return NULL;
+	}
+	*qp = q;
+	return d;
+}
+
 static void test_state_machine(void)
 {
 	struct mq_tag_set set;
@@ -319,19 +348,9 @@ static void test_state_machine(void)
 	struct tdrv *d;
 	bool ok = true;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d || tset_init(&set, 2, 8, 0)) {
-		kfree(d);
-		ktap_result(false, "state_complete_once");
+	d = tdrv_start(&set, &q, 2, 8, "state_complete_once");
+	if (!d)
 		return;
-	}
-	spin_lock_init(&d->lock);
-	atomic_set(&d->ended, 0);
-	q = mq_alloc_queue(&set, d);
-	if (IS_ERR(q)) {
-		ok = false;
-		goto out_set;
-	}
 
 	/* 1: a completion counts once; a second one is refused. */
 	rq = issue_held(q, d);
@@ -422,7 +441,6 @@ static void test_state_machine(void)
 	ktap_result(ok, "requeue_after_delays_and_flags");
 out_queue:
 	mq_free_queue(q);
-out_set:
 	mq_free_tag_set(&set);
 	kfree(d);
 }
@@ -562,19 +580,9 @@ static void test_steal_bios(void)
 	bool ok = true;
 	int i;
 
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d || tset_init(&set, 1, 4, 0)) {
-		kfree(d);
-		ktap_result(false, "steal_bios_end_none");
+	d = tdrv_start(&set, &q, 1, 4, "steal_bios_end_none");
+	if (!d)
 		return;
-	}
-	spin_lock_init(&d->lock);
-	atomic_set(&d->ended, 0);
-	q = mq_alloc_queue(&set, d);
-	if (IS_ERR(q)) {
-		ok = false;
-		goto out_set;
-	}
 	for (i = 0; i < 3; i++) {
 		b[i] = bio_kmalloc(0, GFP_KERNEL);
 		if (!b[i]) {
@@ -629,7 +637,6 @@ out_bios:
 		kfree(b[i]);
 	}
 	mq_free_queue(q);
-out_set:
 	mq_free_tag_set(&set);
 	kfree(d);
 	ktap_result(ok, "steal_bios_end_none");

@@ -123,6 +123,27 @@ xr_fio() {
     fio --name=xr --filename="$XR_DISK" --direct=1 --group_reporting "$@"
 }
 
+# xr_ext4_cycle [MOUNT-OPTIONS]: mkfs.ext4 on the disk, write an 8 MiB random file
+# (then run xr_ext4_extra DIR if the test defines it), remount, compare, e2fsck -fn.
+# Returns 1 when mkfs or the first mount failed (already counted as a failure).
+xr_ext4_cycle() {
+    mkdir -p /mnt/t
+    if ! mkfs.ext4 -q -F "$XR_DISK" || ! mount -t ext4 ${1:+-o "$1"} "$XR_DISK" /mnt/t; then
+        xr_fail "mkfs.ext4/mount"
+        return 1
+    fi
+    dd if=/dev/urandom of=/tmp/src bs=1M count=8 2>/dev/null
+    cp /tmp/src /mnt/t/a || true   # a failed copy shows as a content mismatch
+    if declare -F xr_ext4_extra >/dev/null; then xr_ext4_extra /mnt/t; fi
+    sync
+    umount /mnt/t
+    mount -t ext4 "$XR_DISK" /mnt/t && cmp /tmp/src /mnt/t/a && xr_pass "ext4 file reads back" ||
+        xr_fail "ext4 file content"
+    umount /mnt/t
+    if e2fsck -fn "$XR_DISK" >/tmp/fsck.out 2>&1; then xr_pass "e2fsck clean"
+    else xr_fail "e2fsck"; cat /tmp/fsck.out; fi
+}
+
 # xr_fio_watch SECS ARGS...: xr_fio, but when it has not ended after SECS the state
 # of the driver, the core and the blocked tasks goes to the log (once) before
 # waiting on; fio's status is returned either way.

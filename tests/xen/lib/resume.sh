@@ -174,19 +174,7 @@ else
     xr_fail "second verify pass"; cat /tmp/fio2.out
 fi
 
-mkdir -p /mnt/t
-if mkfs.ext4 -q -F "$XR_DISK" && mount -t ext4 "$XR_DISK" /mnt/t; then
-    dd if=/dev/urandom of=/tmp/src bs=1M count=8 2>/dev/null
-    cp /tmp/src /mnt/t/a && sync
-    umount /mnt/t
-    mount -t ext4 "$XR_DISK" /mnt/t && cmp /tmp/src /mnt/t/a && xr_pass "ext4 file reads back" ||
-        xr_fail "ext4 file content"
-    umount /mnt/t
-    if e2fsck -fn "$XR_DISK" >/tmp/fsck.out 2>&1; then xr_pass "e2fsck clean"
-    else xr_fail "e2fsck"; cat /tmp/fsck.out; fi
-else
-    xr_fail "mkfs.ext4/mount"
-fi
+xr_ext4_cycle || true
 if dmesg | grep -E 'mq_xenfront.*(failed|too many|dropped)' >/tmp/errs; then
     xr_fail "driver errors in dmesg"; cat /tmp/errs
 fi
