@@ -2,7 +2,8 @@
 # vm: --cpus 4
 # Live reconfiguration: change submit_queues and hw_queue_depth of a live
 # device 10 times while fio verifies; zero failed I/O, the hctx count in
-# sysfs follows.
+# sysfs follows.  MQ_RECONFIG_N (changes, default 10) and MQ_RECONFIG_PAUSE
+# (seconds between changes, default 1) make it a stress test.
 . "$(dirname "$0")/lib/common.sh"
 
 modprobe configfs 2>/dev/null
@@ -10,12 +11,14 @@ mq_load_nullblk nr_devices=0 || { t_fail "load"; t_done; }
 cfs_new c size=512 memory_backed=1 submit_queues=2 hw_queue_depth=32 power=1 ||
 	{ t_fail "create"; t_done; }
 d=$(cfs_disk c)
+n_changes=${MQ_RECONFIG_N:-10}
+pause=${MQ_RECONFIG_PAUSE:-1}
 fio_verify /dev/$d --size=128M --numjobs=2 --offset_increment=256M \
-	--runtime=30 --time_based --verify_backlog=128 > /tmp/fv.out 2>&1 &
+	--runtime=$((10 + n_changes * 2)) --time_based --verify_backlog=128 > /tmp/fv.out 2>&1 &
 fpid=$!
 sleep 1
 ok=0
-for i in $(seq 1 10); do
+for i in $(seq 1 "$n_changes"); do
 	q=$(( (i % 4) + 1 )); depth=$(( 8 << (i % 4) ))
 	echo $q > $CFS/c/submit_queues || { t_fail "set submit_queues=$q"; continue; }
 	echo $depth > $CFS/c/hw_queue_depth || { t_fail "set hw_queue_depth=$depth"; continue; }
@@ -23,9 +26,9 @@ for i in $(seq 1 10); do
 	tags=$(cat /sys/block/$d/mq/0/nr_tags)
 	if [ "$tags" = "$depth" ] && [ "$n" -ge "$q" ]; then ok=$((ok + 1)); else
 		t_fail "after $q x $depth: sysfs shows $n hctxs, $tags tags"; fi
-	sleep 1
+	sleep "$pause"
 done
-t_check "sysfs followed all 10 changes" test $ok = 10
+t_check "sysfs followed all $n_changes changes" test $ok = "$n_changes"
 wait $fpid
 rc=$?
 [ $rc != 0 ] && tail -20 /tmp/fv.out
