@@ -1,12 +1,14 @@
 #!/bin/bash
 # Removal during I/O: power a configfs device off under fio; fio gets
 # errors, nothing hangs, and the module unloads afterwards.  rmmod while a
-# disk is open is refused.
+# disk is open is refused.  MQ_REMOVE_N sets the number of create/fio/remove
+# rounds (default 3; scripts/stress runs 100).
 . "$(dirname "$0")/lib/common.sh"
 
 modprobe configfs 2>/dev/null
 mq_load_nullblk nr_devices=0 || { t_fail "load"; t_done; }
-for round in 1 2 3; do
+n_rounds=${MQ_REMOVE_N:-3}
+for round in $(seq 1 "$n_rounds"); do
 	cfs_new r$round size=512 irqmode=2 completion_nsec=100000 \
 		submit_queues=2 memory_backed=1 power=1 || { t_fail "create r$round"; break; }
 	d=$(cfs_disk r$round)
@@ -14,7 +16,7 @@ for round in 1 2 3; do
 		--ioengine=io_uring --rw=randrw --bs=4k --iodepth=32 --numjobs=2 \
 		--runtime=30 --time_based &
 	fpid=$!
-	sleep 2
+	sleep "${MQ_REMOVE_PAUSE:-2}"
 	if [ $round = 1 ]; then
 		t_expect_fail "rmmod refused while the disk is open" rmmod mq_nullblk
 	fi

@@ -3,7 +3,8 @@
 # errors, nothing hangs, the other disks keep working), rmmod refused
 # while a disk is open, rmmod mq_scsi_debug with idle disks, host rescan
 # brings a deleted LUN back, remove_host=1 under fio (disks go, fio
-# fails and ends), everything unloads.
+# fails and ends), everything unloads.  MQ_SCSI_REMOVE_N sets the number
+# of LUN delete/rescan rounds (default 2; scripts/stress runs 100).
 . "$(dirname "$0")/lib/common.sh"
 
 mq_load_scsi_debug num_tgts=2 max_luns=2 dev_size_mb=64 submit_queues=2 \
@@ -25,7 +26,7 @@ wait_io() {
 	return 1
 }
 
-for round in 1 2; do
+for round in $(seq 1 "${MQ_SCSI_REMOVE_N:-2}"); do
 	d=$(scsi_disks | head -1)
 	dev=$(readlink -f /sys/block/$d/device)
 	fio --eta=never --output=/tmp/r.out --name=r --filename=/dev/$d \
