@@ -143,17 +143,35 @@ static const struct pr_ops mq_pr_ops = {
 	.pr_clear	= mq_pr_clear,
 };
 
-/* The last reference to the gendisk is gone: now the queue may go too. */
-static void mq_free_disk(struct gendisk *disk)
+static void mq_free_queue_struct(struct mq_queue *q)
 {
-	struct mq_queue *q = mq_disk_queue(disk);
-
 	if (q->srcu) {
 		cleanup_srcu_struct(q->srcu);
 		kfree(q->srcu);
 	}
 	percpu_ref_exit(&q->usage);
 	kfree(q);
+}
+
+/* The last reference to the gendisk is gone: now the queue may go too. */
+static void mq_free_disk(struct gendisk *disk)
+{
+	mq_free_queue_struct(mq_disk_queue(disk));
+}
+
+/*
+ * Drop the queue's reference to its gendisk.  The block layer calls
+ * ->free_disk only for a disk that was added (GD_ADDED); a disk that never
+ * was (setup failed before or in mq_add_disk()) has no other user, so the
+ * queue is freed here, after the disk.
+ */
+static void mq_put_disk(struct mq_queue *q)
+{
+	bool added = test_bit(GD_ADDED, &q->disk->state);
+
+	put_disk(q->disk);
+	if (!added)
+		mq_free_queue_struct(q);
 }
 
 static void mq_bio_to_request(struct mq_request *rq, struct bio *bio)
@@ -489,7 +507,7 @@ struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
 		kfree(q);
 		return ERR_PTR(-ENOMEM);
 	}
-	/* From here on put_disk() frees q through mq_free_disk(). */
+	/* From here on mq_put_disk() frees q. */
 	q->disk->fops = &mq_fops;
 	q->disk->private_data = q;
 	q->tag_set = set;
@@ -544,7 +562,7 @@ err_ctx:
 	free_percpu(q->ctx);
 	q->ctx = NULL;
 err_disk:
-	put_disk(q->disk);
+	mq_put_disk(q);
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(mq_alloc_queue);
@@ -699,7 +717,7 @@ EXPORT_SYMBOL_GPL(mq_remove_disk);
  * @q: the queue
  *
  * The &struct mq_queue itself lives on until the last reference to its
- * gendisk is dropped.
+ * gendisk is dropped (at once if the disk was never added).
  *
  * Context: process context, sleeps.
  */
@@ -721,7 +739,7 @@ void mq_free_queue(struct mq_queue *q)
 
 	free_percpu(q->ctx);
 	q->ctx = NULL;
-	put_disk(q->disk);
+	mq_put_disk(q);
 }
 EXPORT_SYMBOL_GPL(mq_free_queue);
 
