@@ -44,6 +44,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 ITER=${MQ_INITFAIL_N:-50}
+ONLY=${MQ_INITFAIL_ONLY:-}  # e.g. "mq_nullblk-configfs-power mq_scsi": just those walks
 STRIDE=${MQ_INITFAIL_STRIDE:-}
 DBG=/sys/kernel/debug
 PY=/usr/bin/python3
@@ -58,7 +59,7 @@ fi
 [ -x $PY ] || { t_fail "no $PY"; t_done; }
 
 # failnth N finit KO PARAMS | failnth N write FILE VALUE:
-# prints "rc errno left" (left 0: the N-th call was made to fail).
+# prints "rc errno left": rc 0 or -1, left 0 if the N-th call was made to fail.
 FAILNTH_PY='
 import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
@@ -81,7 +82,7 @@ rc = run()
 err = ctypes.get_errno()
 left = int(os.pread(nth, 32, 0) or b"0")
 os.write(nth, b"0")
-print(rc, err, left)
+print(0 if rc >= 0 else -1, err, left)
 '
 failnth() { $PY -c "$FAILNTH_PY" "$@"; }
 
@@ -195,11 +196,13 @@ SUMMARY=()
 walk() {
 	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
 	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
 	inj_use "$inj"
 	dmesg -C
 	read -r rc err left <<< "$(failnth 100000000 "$op" "$file" "$arg")"
 	if [ "$rc" != 0 ]; then
 		t_fail "$label/$inj: the counting run failed (errno $err)"
+		inj_off
 		return 1
 	fi
 	t=$((100000000 - left))
