@@ -195,7 +195,7 @@ SUMMARY=()
 #   absent:   after a failure, nothing is left (e.g. the module is not loaded)
 walk() {
 	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
-	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0
+	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0 noinj=0
 	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
 	inj_use "$inj"
 	dmesg -C
@@ -218,6 +218,8 @@ walk() {
 		dmesg -C
 		read -r rc err left <<< "$(failnth $n "$op" "$file" "$arg")"
 		local bad=0
+		[ "$left" = 0 ] || noinj=$((noinj + 1))
+		t_log "$label/$inj #$i: call $n failed: $([ "$left" = 0 ] && echo yes || echo "no (fewer calls)"), result: $([ "$rc" = 0 ] && echo ok || echo "errno $err")"
 		if [ "$rc" != 0 ]; then
 			failed=$((failed + 1))
 			if [ "$left" != 0 ]; then
@@ -238,7 +240,7 @@ walk() {
 		[ $bad = 1 ] && { $undo 2>/dev/null; }
 	done
 	inj_off
-	SUMMARY+=("$label/$inj: iterations $done_n, failed loads $failed, clean unwinds $unw, loaded anyway $succ (calls $t, stride $s)")
+	SUMMARY+=("$label/$inj: iterations $done_n, failed loads $failed, clean unwinds $unw, loaded anyway $succ (calls $t, stride $s, $noinj not reached)")
 	t_log "${SUMMARY[-1]}"
 	kml_phase "$label/$inj"
 }
