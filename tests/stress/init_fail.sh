@@ -1,0 +1,332 @@
+#!/bin/bash
+# Module init failure paths (debug kernel only: needs failslab and
+# fail_page_alloc in debugfs).  For each target - insmod mq_core,
+# mq_nullblk nr_devices=2, configfs power=1 of an mq_nullblk device,
+# insmod mq_scsi, mq_scsi_debug, and mq_virtio_blk if a virtio-blk device
+# is present - and each injector (failslab, then fail_page_alloc), the
+# target is run MQ_INITFAIL_N times (default 50) with one allocation made
+# to fail:
+#
+#  - the walker is /proc/thread-self/fail-nth (fault-injection.rst): the
+#    N-th fault-injection call of the task fails, whatever probability /
+#    interval / times say, but the injector's own filters still apply.  The
+#    other injector is filtered off (fail_page_alloc min-order 100, failslab
+#    cache-filter Y with no cache marked), so only one kind fails.  Both keep
+#    task-filter Y, probability 100, times 1, space 0, verbose 1 and
+#    ignore-gfp-wait N (fail_page_alloc: ignore-gfp-highmem N, min-order 0
+#    when active) - nothing else in the guest is made to fail.
+#  - a small Python helper (ctypes) arms fail-nth right before the
+#    finit_module() / write() system call, so the count is that call's.  A
+#    clean run first counts the calls T of the target; iteration i fails
+#    call T-(i-1)*S, S = MQ_INITFAIL_STRIDE or else T/N rounded up: the walk
+#    goes back from the last allocation over the whole load, evenly (the
+#    module loader's own allocations come first, then the init's, then the
+#    uevent's - a failure there does not fail the load).  With stride 1 it
+#    tries the last N calls one by one.
+#
+# After each iteration: a failed load leaves no module (/proc/modules), a
+# failed power=1 leaves the device off and removable; a load that succeeded
+# (the failure hit a path that tolerates it) works - disks exist and read -
+# and unloads.  The kernel log of the iteration must have no splat
+# (scripts/check-log patterns); allocation-failure reports (warn_alloc's
+# stack dump) are expected and dropped.  While the walk runs the console
+# loglevel is 4 (so those dumps stay off the console, which vm-run checks);
+# every splat found is printed.  After each module/injector, kmemleak is
+# scanned: a leak with a frame in an mq_* module (or at a bare address in
+# module space: a module that is gone) fails the test.  At the end a plain
+# load of everything works.  One summary line per target/injector:
+# "iterations N, failed loads F, clean unwinds U".
+#
+# Not in check-debug's default list (tests/*.sh): run it by name, see
+# README.md.  A virtio-blk device (16 MiB file) is there for mq_virtio_blk.
+# vm: --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb0,drive=d0,num-queues=2
+# vm-host: tests/lib/vm-host.sh --disk d0=16M
+. "$(dirname "$0")/../lib/common.sh"
+
+ITER=${MQ_INITFAIL_N:-50}
+ONLY=${MQ_INITFAIL_ONLY:-}  # e.g. "mq_nullblk-configfs-power mq_scsi": just those walks
+STRIDE=${MQ_INITFAIL_STRIDE:-}
+DBG=/sys/kernel/debug
+PY=/usr/bin/python3
+KML=$DBG/kmemleak
+
+if [ ! -d $DBG/failslab ] || [ ! -d $DBG/fail_page_alloc ] ||
+   [ ! -e /proc/self/fail-nth ]; then
+	t_log "SKIP: no failslab / fail_page_alloc in debugfs or no /proc/self/fail-nth (needs the debug kernel: scripts/check-debug)"
+	t_fail "fault injection not available"
+	t_done
+fi
+[ -x $PY ] || { t_fail "no $PY"; t_done; }
+
+# failnth N finit KO PARAMS | failnth N write FILE VALUE:
+# prints "rc errno left": rc 0 or -1, left 0 if the N-th call was made to fail.
+FAILNTH_PY='
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+n, op, a, b = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+if op == "finit":
+    fd = os.open(a, os.O_RDONLY | os.O_CLOEXEC)
+    p = ctypes.c_char_p(b.encode())
+    run = lambda: libc.syscall(313, fd, p, 0)
+else:
+    fd = os.open(a, os.O_WRONLY)
+    buf = ctypes.create_string_buffer(b.encode())
+    ln = len(b)
+    run = lambda: libc.write(fd, buf, ln)
+libc.getpid()
+nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
+s = str(n).encode()
+os.write(nth, s)
+rc = run()
+err = ctypes.get_errno()
+left = int(os.pread(nth, 32, 0) or b"0")
+os.write(nth, b"0")
+print(0 if rc >= 0 else -1, err, left)
+'
+failnth() { $PY -c "$FAILNTH_PY" "$@"; }
+
+# inj_set <attr dir> <file> <value>
+inj_set() { echo "$3" > "$DBG/$1/$2" || t_fail "set $1/$2 = $3"; }
+# inj_use failslab|fail_page_alloc: only that injector may fail.
+inj_use() {
+	local f
+	for f in failslab fail_page_alloc; do
+		inj_set $f task-filter Y
+		inj_set $f probability 100
+		inj_set $f interval 1
+		inj_set $f times 1
+		inj_set $f space 0
+		inj_set $f verbose 1
+		inj_set $f ignore-gfp-wait N
+	done
+	inj_set fail_page_alloc ignore-gfp-highmem N
+	if [ "$1" = failslab ]; then
+		inj_set failslab cache-filter N
+		inj_set fail_page_alloc min-order 100
+	else
+		inj_set failslab cache-filter Y
+		inj_set fail_page_alloc min-order 0
+	fi
+}
+inj_off() {
+	local f
+	for f in failslab fail_page_alloc; do
+		inj_set $f probability 0
+		inj_set $f times 1
+	done
+	inj_set failslab cache-filter N
+	inj_set fail_page_alloc min-order 1
+}
+
+# Kernel log of one iteration: splats other than allocation-failure reports.
+# dmesg_splats: prints them (timestamps kept: they must fail check-log).
+dmesg_splats() {
+	dmesg > /tmp/if.dmesg
+	# Drop warn_alloc()'s report ("... allocation failure" / "vmalloc error")
+	# up to the end of its stack dump.
+	awk '/allocation failure|vmalloc error:|SLUB: Unable to allocate/ { skip = 1 }
+	     skip && /<\/TASK>/ { skip = 0; next }
+	     !skip' /tmp/if.dmesg > /tmp/if.kept
+	"$TOP/scripts/check-log" /tmp/if.kept > /tmp/if.splat || {
+		cat /tmp/if.splat
+		return 0
+	}
+	return 1
+}
+mod_loaded() { grep -q "^$1 " /proc/modules; }
+
+# Work checks of a target that loaded despite the injection.
+nullb_works() {
+	local d
+	udevadm settle 2>/dev/null
+	for d in mqnullb0 mqnullb1; do
+		[ -b /dev/$d ] || { t_log "no /dev/$d"; return 1; }
+		dd if=/dev/$d of=/dev/null bs=4k count=16 status=none || return 1
+	done
+}
+scsi_works() {
+	local d
+	# The scan is synchronous and, like SCSI's, goes on past a LUN (or a
+	# target) that failed to probe: a load that succeeded may have fewer
+	# disks, or none; the host is there and those that are work.
+	[ "$(scsi_disks | wc -l)" -ge 2 ] || t_log "disks after the scan: $(scsi_disks | xargs)"
+	ls -d /sys/class/mq_scsi_host/mqhost* > /dev/null || return 1
+	for d in $(scsi_disks); do
+		dd if=/dev/$d of=/dev/null bs=4k count=16 iflag=direct status=none || return 1
+	done
+}
+vb_works() {
+	local d
+	udevadm settle 2>/dev/null
+	for d in $(mqvb_disks); do
+		dd if=/dev/$d of=/dev/null bs=4k count=16 iflag=direct status=none || return 1
+	done
+	[ -n "$(mqvb_disks)" ] && return 0
+	# A probe that failed does not fail the load: the device is unbound.
+	# Without an injected failure, though, a disk must come.
+	[ "$INJECTED" = yes ] || { t_log "no disk, and no failure was injected"; return 1; }
+	t_log "no disk: the probe failed"
+	! ls -d /sys/bus/virtio/drivers/mq_virtio_blk/virtio* > /dev/null 2>&1
+}
+true_works() { :; }
+
+# Leaks since the last call that are ours: a frame in an mq_* module, or a
+# bare address in module space (a module that was unloaded since).
+KML_OURS=0
+kml_phase() {
+	local what=$1 rep n ours
+	[ -w $KML ] || return 0
+	sleep 6  # kmemleak's minimum object age
+	echo scan > $KML  # one scan (slow here); debug-guest-check does two at the end
+	rep=$(cat $KML)
+	[ -n "$rep" ] || { t_log "$what: kmemleak: no leaks"; return 0; }
+	ours=$(awk '/^unreferenced object/ { n++ }
+		/\[mq_[a-z_0-9]+\]$/ || / 0xffffffff[a-f][0-9a-f]+$/ { if (!(n in o)) c++; o[n] = 1 }
+		END { print c + 0 }' <<< "$rep")
+	n=$(grep -c '^unreferenced object' <<< "$rep")
+	t_log "$what: kmemleak: $n leak(s), $ours in our modules"
+	sed 's/^/    /' <<< "$rep" | head -60
+	if [ "$ours" -gt 0 ]; then
+		t_fail "$what: kmemleak: $ours leak(s) from our modules"
+		KML_OURS=$((KML_OURS + ours))
+	fi
+	echo clear > $KML  # the next phase's leaks are its own
+}
+
+SUMMARY=()
+# walk <label> <injector> <op: finit|write> <file> <arg> <ok-check> <undo> <absent-check>
+#   ok-check: the target worked (after a load that succeeded)
+#   undo:     unload / power off after a success
+#   absent:   after a failure, nothing is left (e.g. the module is not loaded)
+walk() {
+	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
+	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0 noinj=0
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
+	inj_use "$inj"
+	dmesg -C
+	read -r rc err left <<< "$(failnth 100000000 "$op" "$file" "$arg")"
+	if [ "$rc" != 0 ]; then
+		t_fail "$label/$inj: the counting run failed (errno $err)"
+		inj_off
+		return 1
+	fi
+	t=$((100000000 - left))
+	INJECTED=no
+	$ok || t_fail "$label/$inj: counting run: target does not work"
+	$undo || t_fail "$label/$inj: counting run: undo failed"
+	dmesg_splats && t_fail "$label/$inj: splat in the counting run"
+	s=${STRIDE:-$(((t + ITER - 1) / ITER))}
+	t_log "$label/$inj: $t fault-injection calls in a clean run, failing every ${s}th from the last"
+	for i in $(seq "$ITER"); do
+		n=$((t - (i - 1) * s))
+		[ $n -ge 1 ] || break
+		done_n=$i
+		dmesg -C
+		read -r rc err left <<< "$(failnth $n "$op" "$file" "$arg")"
+		local bad=0
+		[ "$left" = 0 ] && INJECTED=yes || { INJECTED=no; noinj=$((noinj + 1)); }
+		t_log "$label/$inj #$i: call $n failed: $([ "$left" = 0 ] && echo yes || echo "no (fewer calls)"), result: $([ "$rc" = 0 ] && echo ok || echo "errno $err")"
+		if [ "$rc" != 0 ]; then
+			failed=$((failed + 1))
+			if [ "$left" != 0 ]; then
+				t_log "$label/$inj #$i (call $n): failed with errno $err, no injection?"
+			fi
+			$absent || { t_fail "$label/$inj #$i (call $n): failed (errno $err) but not unwound"; bad=1; }
+		else
+			succ=$((succ + 1))
+			$ok || { t_fail "$label/$inj #$i (call $n, injected: $([ "$left" = 0 ] && echo yes || echo no)): loaded but does not work"; bad=1; }
+			$undo || { t_fail "$label/$inj #$i (call $n): undo failed"; bad=1; }
+		fi
+		if dmesg_splats; then
+			t_fail "$label/$inj #$i (call $n): kernel splat"
+			bad=1
+		fi
+		[ "$rc" != 0 ] && [ $bad = 0 ] && unw=$((unw + 1))
+		# Whatever happened, get back to the start state.
+		[ $bad = 1 ] && { $undo 2>/dev/null; }
+	done
+	inj_off
+	SUMMARY+=("$label/$inj: iterations $done_n, failed loads $failed, clean unwinds $unw, loaded anyway $succ (calls $t, stride $s, $noinj not reached)")
+	t_log "${SUMMARY[-1]}"
+	kml_phase "$label/$inj"
+}
+
+modprobe configfs 2>/dev/null
+dmesg -n 4  # allocation-failure dumps: kept off the console, checked above
+trap 'dmesg -n 7' EXIT
+echo scan > $KML 2>/dev/null; echo clear > $KML 2>/dev/null
+
+CORE=$TOP/mq_core/mq_core.ko
+NULLB=$TOP/mq_nullblk/mq_nullblk.ko
+SCSI=$TOP/mq_scsi/mq_scsi.ko
+SDEBUG=$TOP/mq_scsi/mq_scsi_debug.ko
+VB=$TOP/mq_virtio/mq_virtio_blk.ko
+SDPARAMS="num_tgts=1 max_luns=2 dev_size_mb=16"
+
+rm_core() { rmmod mq_core; }
+no_core() { ! mod_loaded mq_core; }
+core_ok() { mod_loaded mq_core && [ -d $DBG/mq_core ]; }
+rm_nullb() { rmmod mq_nullblk; }
+no_nullb() { ! mod_loaded mq_nullblk && [ ! -e /sys/block/mqnullb0 ] && mod_loaded mq_core; }
+rm_scsi() { rmmod mq_scsi; }
+no_scsi() { ! mod_loaded mq_scsi && mod_loaded mq_core; }
+scsi_ok() { mod_loaded mq_scsi; }
+rm_sdebug() { rmmod mq_scsi_debug; }
+no_sdebug() { ! mod_loaded mq_scsi_debug && [ -z "$(scsi_disks)" ] && mod_loaded mq_scsi; }
+rm_vb() { rmmod mq_virtio_blk; }
+no_vb() { ! mod_loaded mq_virtio_blk && [ -z "$(mqvb_disks)" ]; }
+
+# configfs device f: created (size 64), power=1 under injection.
+CFD=$CFS/f
+cfs_up() {
+	local d
+	[ "$(cat $CFD/power)" = 1 ] || return 1
+	d=$(cfs_disk f)
+	udevadm settle 2>/dev/null
+	dd if=/dev/$d of=/dev/null bs=4k count=16 status=none
+}
+cfs_undo() { echo 0 > $CFD/power && rmdir $CFD && cfs_new f size=64; }
+cfs_down() {
+	[ "$(cat $CFD/power)" = 0 ] && [ -z "$(ls /sys/block | grep '^mqnullb')" ] &&
+		rmdir $CFD && cfs_new f size=64
+}
+
+for inj in failslab fail_page_alloc; do
+	walk mq_core $inj finit "$CORE" "" core_ok rm_core no_core
+	t_check "load mq_core" mq_load_core || break
+	walk mq_nullblk $inj finit "$NULLB" "nr_devices=2" nullb_works rm_nullb no_nullb
+	if mq_load_nullblk nr_devices=0 && cfs_new f size=64; then
+		walk mq_nullblk-configfs-power $inj write "$CFD/power" 1 cfs_up cfs_undo cfs_down
+		rmdir $CFD; rmmod mq_nullblk
+	else
+		t_fail "load mq_nullblk nr_devices=0 + configfs device"
+	fi
+	walk mq_scsi $inj finit "$SCSI" "" scsi_ok rm_scsi no_scsi
+	t_check "load mq_scsi" insmod "$SCSI" || break
+	walk mq_scsi_debug $inj finit "$SDEBUG" "$SDPARAMS" scsi_works rm_sdebug no_sdebug
+	rmmod mq_scsi
+	if grep -qx 0x0002 /sys/bus/virtio/devices/*/device 2>/dev/null; then
+		for dev in /sys/bus/virtio/drivers/virtio_blk/virtio*; do
+			[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/virtio_blk/unbind
+		done
+		walk mq_virtio_blk $inj finit "$VB" "" vb_works rm_vb no_vb
+	else
+		t_log "mq_virtio_blk/$inj: SKIP (no virtio-blk device in this guest)"
+	fi
+	rmmod mq_core
+done
+inj_off
+dmesg -n 7
+
+# A normal load of everything still works.
+t_check "normal load: mq_nullblk nr_devices=2" mq_load_nullblk nr_devices=2
+t_check "normal load: mq_nullblk disks read" nullb_works
+t_check "normal load: mq_scsi + mq_scsi_debug" mq_load_scsi_debug $SDPARAMS
+t_check "normal load: SCSI disks read" scsi_works
+t_check "unload all" sh -c "rmmod mq_scsi_debug && rmmod mq_scsi && rmmod mq_nullblk && rmmod mq_core"
+dmesg_splats && t_fail "splat in the final load"
+
+t_log "summary (MQ_INITFAIL_N=$ITER, stride ${STRIDE:-T/N}; kmemleak: $KML_OURS leak(s) in our modules):"
+for s in "${SUMMARY[@]}"; do t_log "  $s"; done
+t_done
