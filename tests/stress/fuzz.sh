@@ -117,7 +117,7 @@ for i in $(seq "$n_cdbs"); do
 	timeout 60 sg_raw -t 10 "${args[@]}" "/dev/$sd" $cdb > /dev/null 2>&1 ||
 		fails=$((fails + 1))
 done
-t_log "SG_IO: $calls random CDBs, $fails failed (errno or check condition)"
+t_log "SG_IO: $calls random CDBs, $fails with a non-zero sg_raw status"
 t_check "SCSI disk answers TEST UNIT READY after the CDB fuzz" sg_turs "/dev/$sd"
 
 # Block ioctls with random arguments (python3 is on the host's root).
