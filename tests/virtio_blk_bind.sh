@@ -2,7 +2,9 @@
 # mq_virtio_blk next to the stock virtio_blk: two virtio-blk devices, one
 # on each driver at the same time; a device moves from ours to the stock
 # driver and back with unbind/bind and keeps its data; unbind with fio in
-# flight fails the I/O without a hang, and bind brings the disk back.
+# flight fails the I/O without a hang, and bind brings the disk back
+# (MQ_VIRTIO_UNBIND_N rounds, default 2, MQ_VIRTIO_UNBIND_PAUSE s of fio
+# before each unbind, default 3; scripts/stress runs 100).
 # vm: --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb0,drive=d0,num-queues=2 --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb1,drive=d1,num-queues=2
 # vm-host: tests/lib/vm-host.sh --disk d0=64M --disk d1=64M
 . "$(dirname "$0")/lib/common.sh"
@@ -56,11 +58,11 @@ t_check "bind $v1 back to mq_virtio_blk" sh -c "echo $v1 > $OURS/bind"
 b=$(disk_of "$v1")
 t_check "ours again ($b), same data" test "$(sum16 "$b")" = "$s"
 
-for round in 1 2; do
+for round in $(seq 1 "${MQ_VIRTIO_UNBIND_N:-2}"); do
 	fio_bg --name=busy --filename=/dev/$b --direct=1 --ioengine=io_uring \
 		--rw=randrw --bs=16k --iodepth=32 --numjobs=2 --time_based \
 		--runtime=60
-	sleep 3
+	sleep "${MQ_VIRTIO_UNBIND_PAUSE:-3}"
 	t_check "round $round: unbind with fio in flight" \
 		sh -c "echo $v1 > $OURS/unbind"
 	t_check "round $round: disk gone" wait_for /sys/block/$b absent

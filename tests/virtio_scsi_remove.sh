@@ -1,8 +1,9 @@
 #!/bin/bash
 # mq_virtio_scsi removal with I/O in flight: unbind the virtio-scsi device
 # while fio runs on two LUNs (disks go, fio ends, no hang, no splat), bind
-# again (disks back, verify); then QEMU device_del of the whole controller
-# under fio and device_add back.
+# again (disks back, verify; MQ_VIRTIO_UNBIND_N rounds, default 2, and
+# MQ_VIRTIO_UNBIND_PAUSE as in virtio_blk_bind); then QEMU device_del of
+# the whole controller under fio and device_add back.
 # vm: --qemu-arg -device --qemu-arg virtio-scsi-pci,id=vs0,num_queues=2 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s1,scsi-id=0,lun=1
 # vm-host: tests/lib/vm-host.sh --disk s0=64M --disk s1=64M
 . "$(dirname "$0")/lib/common.sh"
@@ -28,9 +29,9 @@ busy() {
 	{ t_fail "load"; t_done; }
 t_check "two disks" wait_n 2
 v=$(ls $OURS | grep '^virtio' | head -1)
-for round in 1 2; do
+for round in $(seq 1 "${MQ_VIRTIO_UNBIND_N:-2}"); do
 	busy
-	sleep 3
+	sleep "${MQ_VIRTIO_UNBIND_PAUSE:-3}"
 	t_check "round $round: unbind $v under fio" sh -c "echo $v > $OURS/unbind"
 	t_check "round $round: disks gone" wait_n 0
 	t_check "round $round: fio ended (no hang)" fio_bg_ends 30

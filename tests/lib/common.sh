@@ -284,3 +284,46 @@ fio_bg_ends() {
 	done
 	return 1
 }
+
+# mq_load_all [nullblk params...]: every driver at once, for the stress
+# tests whose guest has one virtio-blk and one virtio-scsi device (with
+# one LUN) from QEMU: mq_nullblk (memory backed, 1 GiB, 2 queues; extra
+# parameters appended), mq_scsi_debug (one 256 MiB LUN, 2 queues),
+# mq_virtio_blk and mq_virtio_scsi (the stock virtio drivers let go of
+# the devices first).  Sets ALL_DISKS (mqnullb0, the mqsd LUNs, the mqvd
+# disk) and SCSI_DISKS; fails if a module does not load or a disk is
+# missing after 10 s.
+mq_load_all() {
+	local drv dev i sd=() vd=()
+	for drv in virtio_blk virtio_scsi; do
+		for dev in /sys/bus/virtio/drivers/$drv/virtio*; do
+			[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/$drv/unbind
+		done
+	done
+	mq_load_nullblk memory_backed=1 gb=1 submit_queues=2 irqmode=1 "$@" ||
+		{ t_log "load mq_nullblk failed"; return 1; }
+	mq_load_scsi_debug dev_size_mb=256 num_tgts=1 max_luns=1 submit_queues=2 ||
+		{ t_log "load mq_scsi_debug failed"; return 1; }
+	insmod "$TOP/mq_virtio/mq_virtio_blk.ko" || return 1
+	insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" || return 1
+	udevadm settle 2>/dev/null || sleep 2
+	for i in $(seq 100); do
+		mapfile -t sd < <(scsi_disks)
+		mapfile -t vd < <(mqvb_disks)
+		[ "${#sd[@]}" -ge 2 ] && [ "${#vd[@]}" -ge 1 ] && break
+		sleep 0.1
+	done
+	SCSI_DISKS=("${sd[@]}")
+	ALL_DISKS=(mqnullb0 "${sd[@]}" "${vd[@]}")
+	t_log "disks: ${ALL_DISKS[*]}"
+	[ "${#ALL_DISKS[@]}" = 4 ] && [ -b /dev/mqnullb0 ]
+}
+
+# mq_unload_all: unload every module mq_load_all loaded; fails if one
+# stays (each rmmod is a check).
+mq_unload_all() {
+	local m
+	for m in mq_virtio_scsi mq_virtio_blk mq_scsi_debug mq_scsi mq_nullblk mq_core; do
+		t_check "rmmod $m" rmmod $m
+	done
+}

@@ -18,37 +18,14 @@ used_kib() { # memory in use, page cache and reclaimable slab dropped
 	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo
 }
 
-# The stock drivers let go of the QEMU devices (nothing loads them here,
-# but be sure), so ours bind them.
-for drv in virtio_blk virtio_scsi; do
-	for dev in /sys/bus/virtio/drivers/$drv/virtio*; do
-		[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/$drv/unbind
-	done
-done
 modprobe configfs 2>/dev/null
 used0=$(used_kib)
 t_log "memory in use before loading: $((used0 / 1024)) MiB"
 
-mq_load_nullblk memory_backed=1 gb=1 submit_queues=2 irqmode=1 ||
-	{ t_fail "load mq_nullblk"; t_done; }
-mq_load_scsi_debug dev_size_mb=256 num_tgts=1 max_luns=1 submit_queues=2 ||
-	{ t_fail "load mq_scsi_debug"; t_done; }
-insmod "$TOP/mq_virtio/mq_virtio_blk.ko" || { t_fail "load mq_virtio_blk"; t_done; }
-insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" || { t_fail "load mq_virtio_scsi"; t_done; }
-udevadm settle 2>/dev/null || sleep 2
-
-disks=(mqnullb0)
-for i in $(seq 100); do
-	mapfile -t sd < <(scsi_disks)
-	mapfile -t vd < <(mqvb_disks)
-	[ "${#sd[@]}" -ge 2 ] && [ "${#vd[@]}" -ge 1 ] && break
-	sleep 0.1
-done
-disks+=("${sd[@]}" "${vd[@]}")
-t_log "disks: ${disks[*]}"
-t_check "4 disks: mq_nullblk, 2 SCSI LUNs (debug, virtio), 1 virtio-blk" \
-	test "${#disks[@]}" = 4
-test -b /dev/mqnullb0 || { t_fail "no mqnullb0"; t_done; }
+t_check "4 disks: mq_nullblk, 2 SCSI LUNs (debug, virtio), 1 virtio-blk" mq_load_all ||
+	t_done
+disks=("${ALL_DISKS[@]}")
+sd=("${SCSI_DISKS[@]}")
 
 # One fio per disk: 2 jobs each, random writes of 4-64 KiB with verify
 # reads interleaved (verify_backlog) and a sequential reader, all verifying.
@@ -80,12 +57,7 @@ for d in "${sd[@]}"; do
 	t_check "$d: every SCSI command came back once" scsi_check_balanced "$d"
 done
 
-t_check "rmmod mq_virtio_scsi" rmmod mq_virtio_scsi
-t_check "rmmod mq_virtio_blk" rmmod mq_virtio_blk
-t_check "rmmod mq_scsi_debug" rmmod mq_scsi_debug
-t_check "rmmod mq_scsi" rmmod mq_scsi
-t_check "rmmod mq_nullblk" rmmod mq_nullblk
-t_check "rmmod mq_core" rmmod mq_core
+mq_unload_all
 used1=$(used_kib)
 t_log "memory in use after unloading: $((used1 / 1024)) MiB (before: $((used0 / 1024)) MiB)"
 t_check "memory back within 16 MiB of the start" test $((used1 - used0)) -lt 16384
