@@ -901,7 +901,7 @@ static int mqvb_probe(struct virtio_device *vdev)
 
 	err = mqvb_init_vqs(vb);
 	if (err)
-		goto free_index;
+		goto reset_index;
 	err = mqvb_alloc_tag_set(vb);
 	if (err)
 		goto del_vqs;
@@ -935,8 +935,17 @@ free_queue:
 free_set:
 	mq_free_tag_set(&vb->set);
 del_vqs:
+	/*
+	 * Only a reset disables the virtqueues in the device: without it a
+	 * later probe (bind, or loading the module again) would find them
+	 * still enabled and fail to set them up.
+	 */
+	virtio_reset_device(vdev);
 	vdev->config->del_vqs(vdev);
 	kfree(vb->vqs);
+	goto free_index;
+reset_index:
+	virtio_reset_device(vdev);
 free_index:
 	ida_free(&mqvb_index_ida, vb->index);
 free_vb:

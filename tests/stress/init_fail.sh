@@ -324,6 +324,14 @@ t_check "normal load: mq_nullblk nr_devices=2" mq_load_nullblk nr_devices=2
 t_check "normal load: mq_nullblk disks read" nullb_works
 t_check "normal load: mq_scsi + mq_scsi_debug" mq_load_scsi_debug $SDPARAMS
 t_check "normal load: SCSI disks read" scsi_works
+if grep -qx 0x0002 /sys/bus/virtio/devices/*/device 2>/dev/null; then
+	# A probe that failed after setting up the virtqueues must have reset
+	# the device: otherwise this probe finds them enabled and fails.
+	t_check "normal load: mq_virtio_blk" insmod "$VB"
+	INJECTED=no
+	t_check "normal load: mq_virtio_blk has its disk again and it reads" vb_works
+	rmmod mq_virtio_blk
+fi
 t_check "unload all" sh -c "rmmod mq_scsi_debug && rmmod mq_scsi && rmmod mq_nullblk && rmmod mq_core"
 dmesg_splats && t_fail "splat in the final load"
 
