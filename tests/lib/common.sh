@@ -327,3 +327,40 @@ mq_unload_all() {
 		t_check "rmmod $m" rmmod $m
 	done
 }
+
+# fio_mixed_start <secs>: on every disk of ALL_DISKS, in the background, a
+# fio of two random-write jobs with crc32c verify (4-64 KiB at QD16 on the
+# first 96 MiB with verify reads interleaved, 4 KiB at QD8 on 96 MiB from
+# 128 MiB) for <secs> seconds.  Output in /tmp/mixed-<disk>.out.
+fio_mixed_start() {
+	local d
+	MIXED_PIDS=()
+	for d in "${ALL_DISKS[@]}"; do
+		fio --eta=never --output="/tmp/mixed-$d.out" --filename="/dev/$d" \
+			--direct=1 --ioengine=io_uring --time_based --runtime="$1" \
+			--size=96M --verify=crc32c --verify_fatal=1 --verify_backlog=64 \
+			--name=w --rw=randwrite --bsrange=4k-64k --iodepth=16 \
+			--name=w2 --rw=randwrite --bs=4k --iodepth=8 --offset=128M --size=96M \
+			> /dev/null 2>&1 &
+		MIXED_PIDS+=($!)
+	done
+}
+
+# fio_mixed_wait "<what>": wait for fio_mixed_start's fios; one check per
+# disk ("<disk>: <what>, no error or mismatch"), then every request ended
+# once on mqnullb0 and every command came back once on SCSI_DISKS.
+fio_mixed_wait() {
+	local i d rc
+	for i in "${!MIXED_PIDS[@]}"; do
+		wait "${MIXED_PIDS[$i]}"
+		rc=$?
+		d=${ALL_DISKS[$i]}
+		t_log "$d: fio rc=$rc $(grep -oE "ios=[0-9]+/[0-9]+" "/tmp/mixed-$d.out" | head -2 | tr '\n' ' ')"
+		[ $rc != 0 ] && grep -iE "err|verify|bad" "/tmp/mixed-$d.out" | head -5
+		t_check "$d: $1, no error or mismatch" test $rc = 0
+	done
+	t_check "mqnullb0: every request ended once" mq_check_balanced mqnullb0
+	for d in "${SCSI_DISKS[@]}"; do
+		t_check "$d: every SCSI command came back once" scsi_check_balanced "$d"
+	done
+}

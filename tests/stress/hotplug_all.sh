@@ -19,17 +19,7 @@ t_check "4 disks: mq_nullblk, 2 SCSI LUNs (debug, virtio), 1 virtio-blk" mq_load
 t_log "IRQ-mapped virtqueues: $(grep -E 'virtio[0-9]+-(request|req)' /proc/interrupts |
 	awk '{ print $NF }' | tr '\n' ' ')"
 
-pids=()
-for d in "${ALL_DISKS[@]}"; do
-	fio --eta=never --output="/tmp/hp-$d.out" --filename="/dev/$d" \
-		--direct=1 --ioengine=io_uring --time_based \
-		--runtime=$((n_events * 2 + 30)) --size=64M --verify=crc32c \
-		--verify_fatal=1 --verify_backlog=64 \
-		--name=w --rw=randwrite --bsrange=4k-64k --iodepth=16 \
-		--name=w2 --rw=randwrite --bs=4k --iodepth=4 --offset=96M --size=64M \
-		> /dev/null 2>&1 &
-	pids+=($!)
-done
+fio_mixed_start $((n_events * 2 + 30))
 
 follow=0
 offline_max=0
@@ -62,17 +52,6 @@ t_check "every event done and mqnullb0's map followed ($follow/$n_events)" \
 t_check "mqnullb0: every CPU back in a cpu_list" \
 	sh -c 'for c in 0 1 2 3; do grep -qw $c /sys/block/mqnullb0/mq/*/cpu_list || exit 1; done'
 
-for i in "${!pids[@]}"; do
-	wait "${pids[$i]}"
-	rc=$?
-	d=${ALL_DISKS[$i]}
-	t_log "$d: fio rc=$rc $(grep -oE "ios=[0-9]+/[0-9]+" "/tmp/hp-$d.out" | head -2 | tr '\n' ' ')"
-	[ $rc != 0 ] && grep -iE "err|verify|bad" "/tmp/hp-$d.out" | head -5
-	t_check "$d: verify across $n_events hotplug events, no error or mismatch" test $rc = 0
-done
-t_check "mqnullb0: every request ended once" mq_check_balanced mqnullb0
-for d in "${SCSI_DISKS[@]}"; do
-	t_check "$d: every SCSI command came back once" scsi_check_balanced "$d"
-done
+fio_mixed_wait "verify across $n_events hotplug events"
 mq_unload_all
 t_done

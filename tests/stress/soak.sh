@@ -24,38 +24,11 @@ t_log "memory in use before loading: $((used0 / 1024)) MiB"
 
 t_check "4 disks: mq_nullblk, 2 SCSI LUNs (debug, virtio), 1 virtio-blk" mq_load_all ||
 	t_done
-disks=("${ALL_DISKS[@]}")
-sd=("${SCSI_DISKS[@]}")
 
-# One fio per disk: 2 jobs each, random writes of 4-64 KiB with verify
-# reads interleaved (verify_backlog) and a sequential reader, all verifying.
-pids=()
-for d in "${disks[@]}"; do
-	fio --eta=never --output="/tmp/soak-$d.out" --filename="/dev/$d" \
-		--direct=1 --ioengine=io_uring --time_based --runtime="$secs" \
-		--size=96M --verify=crc32c --verify_fatal=1 --verify_backlog=64 \
-		--name=w --rw=randwrite --bsrange=4k-64k --iodepth=16 \
-		--name=w2 --rw=randwrite --bs=4k --iodepth=8 --offset=128M --size=96M \
-		> /dev/null 2>&1 &
-	pids+=($!)
-done
-rc_all=0
-for i in "${!pids[@]}"; do
-	wait "${pids[$i]}"
-	rc=$?
-	d=${disks[$i]}
-	ios=$(grep -oE "ios=[0-9]+/[0-9]+" "/tmp/soak-$d.out" | head -2 | tr '\n' ' ')
-	t_log "$d: fio rc=$rc $ios"
-	if [ $rc != 0 ]; then
-		rc_all=1
-		grep -iE "err|verify|bad" "/tmp/soak-$d.out" | head -5
-	fi
-	t_check "$d: ${secs}s mixed verify, no error or mismatch" test $rc = 0
-done
-t_check "mqnullb0: every request ended once" mq_check_balanced mqnullb0
-for d in "${sd[@]}"; do
-	t_check "$d: every SCSI command came back once" scsi_check_balanced "$d"
-done
+# One fio per disk: random writes of 4-64 KiB with verify reads
+# interleaved (verify_backlog) and 4 KiB random writes, all verifying.
+fio_mixed_start "$secs"
+fio_mixed_wait "${secs}s mixed verify"
 
 mq_unload_all
 used1=$(used_kib)
