@@ -610,8 +610,11 @@ static int mqvb_init_vqs(struct mqvb_dev *vb)
 		spin_lock_init(&vb->vqs[i].lock);
 	}
 	err = virtio_find_vqs(vdev, nr, vqs, callbacks, names, &desc);
-	if (err)
+	if (err) {
+		/* Queues it enabled before failing stay enabled until a reset. */
+		virtio_reset_device(vdev);
 		goto out;
+	}
 	for (i = 0; i < nr; i++) {
 		vb->vqs[i].vq = vqs[i];
 		/* A fresh split ring: its used index starts at 0. */
@@ -901,7 +904,7 @@ static int mqvb_probe(struct virtio_device *vdev)
 
 	err = mqvb_init_vqs(vb);
 	if (err)
-		goto reset_index;
+		goto free_index;
 	err = mqvb_alloc_tag_set(vb);
 	if (err)
 		goto del_vqs;
@@ -938,14 +941,12 @@ del_vqs:
 	/*
 	 * Only a reset disables the virtqueues in the device: without it a
 	 * later probe (bind, or loading the module again) would find them
-	 * still enabled and fail to set them up.
+	 * still enabled and fail to set them up.  (After virtio_device_ready
+	 * the device was reset above already; a second reset is a no-op.)
 	 */
 	virtio_reset_device(vdev);
 	vdev->config->del_vqs(vdev);
 	kfree(vb->vqs);
-	goto free_index;
-reset_index:
-	virtio_reset_device(vdev);
 free_index:
 	ida_free(&mqvb_index_ida, vb->index);
 free_vb:

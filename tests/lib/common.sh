@@ -154,12 +154,21 @@ fs_cycle() {
 # nothing loads it in the test VM (no udev); if it is there, it lets go of
 # every block device first, so mq_virtio_blk binds them when it loads.
 # mq_load_virtio_blk [param=value ...]
-mq_load_virtio_blk() {
-	local dev
-	mq_load_core || return 1
-	for dev in /sys/bus/virtio/drivers/virtio_blk/virtio*; do
-		[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/virtio_blk/unbind
+# virtio_stock_release <stock driver>...: each stock virtio driver named
+# lets go of every device it has, so that ours can bind them.
+virtio_stock_release() {
+	local drv dev
+	for drv in "$@"; do
+		for dev in /sys/bus/virtio/drivers/$drv/virtio*; do
+			[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/$drv/unbind
+		done
 	done
+	return 0
+}
+
+mq_load_virtio_blk() {
+	mq_load_core || return 1
+	virtio_stock_release virtio_blk
 	insmod "$TOP/mq_virtio/mq_virtio_blk.ko" "$@" || return 1
 	udevadm settle 2>/dev/null || sleep 0.5
 }
@@ -294,12 +303,8 @@ fio_bg_ends() {
 # disk) and SCSI_DISKS; fails if a module does not load or a disk is
 # missing after 10 s.
 mq_load_all() {
-	local drv dev i sd=() vd=()
-	for drv in virtio_blk virtio_scsi; do
-		for dev in /sys/bus/virtio/drivers/$drv/virtio*; do
-			[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/$drv/unbind
-		done
-	done
+	local i sd=() vd=()
+	virtio_stock_release virtio_blk virtio_scsi
 	mq_load_nullblk memory_backed=1 gb=1 submit_queues=2 irqmode=1 "$@" ||
 		{ t_log "load mq_nullblk failed"; return 1; }
 	mq_load_scsi_debug dev_size_mb=256 num_tgts=1 max_luns=1 submit_queues=2 ||

@@ -307,9 +307,7 @@ for inj in failslab fail_page_alloc; do
 	walk mq_scsi_debug $inj finit "$SDEBUG" "$SDPARAMS" scsi_works rm_sdebug no_sdebug
 	rmmod mq_scsi
 	if grep -qx 0x0002 /sys/bus/virtio/devices/*/device 2>/dev/null; then
-		for dev in /sys/bus/virtio/drivers/virtio_blk/virtio*; do
-			[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/virtio_blk/unbind
-		done
+		virtio_stock_release virtio_blk
 		walk mq_virtio_blk $inj finit "$VB" "" vb_works rm_vb no_vb
 	else
 		t_log "mq_virtio_blk/$inj: SKIP (no virtio-blk device in this guest)"
