@@ -58,33 +58,113 @@ if [ ! -d $DBG/failslab ] || [ ! -d $DBG/fail_page_alloc ] ||
 fi
 [ -x $PY ] || { t_fail "no $PY"; t_done; }
 
-# failnth N finit KO PARAMS | failnth N write FILE VALUE:
-# prints "rc errno left": rc 0 or -1, left 0 if the N-th call was made to fail.
+# One Python process (a coprocess reading one tab-separated request per
+# line) arms fail-nth and reads the kernel log for the whole walk: on the
+# KASAN kernel under TCG every process started costs a second or more
+# (python3 about 3 s, scripts/check-log about 10 s), which made an
+# iteration take 15-30 s.
+#
+# failnth N finit KO PARAMS | failnth N write FILE VALUE: sets the caller's
+#   rc err left: rc 0 or -1, err the errno, left 0 if the N-th call was made
+#   to fail.  The file is opened before fail-nth is armed and nothing but
+#   the system call runs in between, so the count is that call's.
+# log_mark: later log_splats calls see only the messages logged from now on.
+# log_splats: the kernel messages since the mark, from /dev/kmsg, without
+#   warn_alloc()'s reports ("... allocation failure" / "vmalloc error" up to
+#   the end of the stack dump: expected here); if one of them matches
+#   scripts/check-log's splat pattern, prints them all with a printk
+#   timestamp (so that check-log fails the run on them too) and returns 0.
 FAILNTH_PY='
-import ctypes, os, sys
+import ctypes, os, re, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-n, op, a, b = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-if op == "finit":
-    fd = os.open(a, os.O_RDONLY | os.O_CLOEXEC)
-    p = ctypes.c_char_p(b.encode())
-    run = lambda: libc.syscall(313, fd, p, 0)
-else:
-    fd = os.open(a, os.O_WRONLY)
-    buf = ctypes.create_string_buffer(b.encode())
-    ln = len(b)
-    run = lambda: libc.write(fd, buf, ln)
 libc.getpid()
 nth = os.open("/proc/thread-self/fail-nth", os.O_RDWR)
-s = str(n).encode()
-os.write(nth, s)
-rc = run()
-err = ctypes.get_errno()
-left = int(os.pread(nth, 32, 0) or b"0")
-os.write(nth, b"0")
-print(0 if rc >= 0 else -1, err, left)
+splat, ignore = re.compile(sys.argv[1]), re.compile(sys.argv[2])
+kmsg = os.open("/dev/kmsg", os.O_RDONLY | os.O_NONBLOCK)
+os.lseek(kmsg, 0, os.SEEK_END)
+
+def messages():
+    out = []
+    while True:
+        try:
+            r = os.read(kmsg, 8192)
+        except BlockingIOError:
+            return out
+        except BrokenPipeError:
+            out.append((0, "init_fail: kernel log records were overwritten"))
+            continue
+        head, _, msg = r.decode(errors="replace").partition(";")
+        out.append((int(head.split(",")[2]), msg.split("\n")[0]))
+
+def splats():
+    kept, skip = [], False
+    for us, m in messages():
+        if re.search("allocation failure|vmalloc error:", m):
+            skip = True
+        if skip:
+            skip = "</TASK>" not in m
+            continue
+        kept.append("[%5d.%06d] %s" % (us // 1000000, us % 1000000, m))
+    if any(splat.search(m) and not ignore.search(m) for m in kept):
+        return kept[:400]
+    return []
+
+for line in sys.stdin:
+    op, n, a, b = line.rstrip("\n").split("\t")
+    if op == "mark":
+        os.lseek(kmsg, 0, os.SEEK_END)
+        print("END", flush=True)
+        continue
+    if op == "splats":
+        for m in splats():
+            print(m)
+        print("END", flush=True)
+        continue
+    if op == "finit":
+        fd = os.open(a, os.O_RDONLY | os.O_CLOEXEC)
+        p = ctypes.c_char_p(b.encode())
+        run = lambda: libc.syscall(313, fd, p, 0)
+    else:
+        fd = os.open(a, os.O_WRONLY)
+        buf = ctypes.create_string_buffer(b.encode())
+        ln = len(b)
+        run = lambda: libc.write(fd, buf, ln)
+    os.write(nth, n.encode())
+    rc = run()
+    err = ctypes.get_errno()
+    left = int(os.pread(nth, 32, 0) or b"0")
+    os.write(nth, b"0")
+    os.close(fd)
+    print(0 if rc >= 0 else -1, err, left, flush=True)
 '
-failnth() { $PY -c "$FAILNTH_PY" "$@"; }
+{ read -r SPLAT_RE; read -r SPLAT_IGNORE; } < <("$TOP/scripts/check-log" --patterns)
+coproc FAILNTH { exec $PY -c "$FAILNTH_PY" "$SPLAT_RE" "$SPLAT_IGNORE"; }
+helper_req() {
+	printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >&"${FAILNTH[1]}"
+}
+failnth() {
+	helper_req "$2" "$1" "$3" "$4" &&
+		read -r rc err left <&"${FAILNTH[0]}" && return 0
+	t_fail "the fail-nth helper died"
+	rc=-1 err=0 left=1
+}
+log_mark() {
+	local l
+	helper_req mark 0 - - && read -r l <&"${FAILNTH[0]}" && [ "$l" = END ] ||
+		t_fail "the fail-nth helper died"
+}
+log_splats() {
+	local l found=1
+	helper_req splats 0 - - || { t_fail "the fail-nth helper died"; return 0; }
+	while read -r l <&"${FAILNTH[0]}"; do
+		[ "$l" = END ] && return $found
+		echo "$l"
+		found=0
+	done
+	t_fail "the fail-nth helper died"
+	return 0
+}
 
 # inj_set <attr dir> <file> <value>
 inj_set() { echo "$3" > "$DBG/$1/$2" || t_fail "set $1/$2 = $3"; }
@@ -119,27 +199,15 @@ inj_off() {
 	inj_set fail_page_alloc min-order 1
 }
 
-# Kernel log of one iteration: splats other than allocation-failure reports.
-# dmesg_splats: prints them (timestamps kept: they must fail check-log).
-dmesg_splats() {
-	dmesg > /tmp/if.dmesg
-	# Drop warn_alloc()'s report ("... allocation failure" / "vmalloc error")
-	# up to the end of its stack dump.
-	awk '/allocation failure|vmalloc error:|SLUB: Unable to allocate/ { skip = 1 }
-	     skip && /<\/TASK>/ { skip = 0; next }
-	     !skip' /tmp/if.dmesg > /tmp/if.kept
-	"$TOP/scripts/check-log" /tmp/if.kept > /tmp/if.splat || {
-		cat /tmp/if.splat
-		return 0
-	}
+mod_loaded() {
+	local m _
+	while read -r m _; do [ "$m" = "$1" ] && return 0; done < /proc/modules
 	return 1
 }
-mod_loaded() { grep -q "^$1 " /proc/modules; }
 
 # Work checks of a target that loaded despite the injection.
 nullb_works() {
 	local d
-	udevadm settle 2>/dev/null
 	for d in mqnullb0 mqnullb1; do
 		[ -b /dev/$d ] || { t_log "no /dev/$d"; return 1; }
 		dd if=/dev/$d of=/dev/null bs=4k count=16 status=none || return 1
@@ -158,7 +226,6 @@ scsi_works() {
 }
 vb_works() {
 	local d
-	udevadm settle 2>/dev/null
 	for d in $(mqvb_disks); do
 		dd if=/dev/$d of=/dev/null bs=4k count=16 iflag=direct status=none || return 1
 	done
@@ -203,9 +270,10 @@ walk() {
 	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
 	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0 noinj=0
 	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
+	local t0=$SECONDS
 	inj_use "$inj"
-	dmesg -C
-	read -r rc err left <<< "$(failnth 100000000 "$op" "$file" "$arg")"
+	log_mark
+	failnth 100000000 "$op" "$file" "$arg"
 	if [ "$rc" != 0 ]; then
 		t_fail "$label/$inj: the counting run failed (errno $err)"
 		inj_off
@@ -215,15 +283,15 @@ walk() {
 	INJECTED=no
 	$ok || t_fail "$label/$inj: counting run: target does not work"
 	$undo || t_fail "$label/$inj: counting run: undo failed"
-	dmesg_splats && t_fail "$label/$inj: splat in the counting run"
+	log_splats && t_fail "$label/$inj: splat in the counting run"
 	s=${STRIDE:-$(((t + ITER - 1) / ITER))}
 	t_log "$label/$inj: $t fault-injection calls in a clean run, failing every ${s}th from the last"
 	for i in $(seq "$ITER"); do
 		n=$((t - (i - 1) * s))
 		[ $n -ge 1 ] || break
 		done_n=$i
-		dmesg -C
-		read -r rc err left <<< "$(failnth $n "$op" "$file" "$arg")"
+		log_mark
+		failnth $n "$op" "$file" "$arg"
 		local bad=0
 		[ "$left" = 0 ] && INJECTED=yes || { INJECTED=no; noinj=$((noinj + 1)); }
 		t_log "$label/$inj #$i: call $n failed: $([ "$left" = 0 ] && echo yes || echo "no (fewer calls)"), result: $([ "$rc" = 0 ] && echo ok || echo "errno $err")"
@@ -238,7 +306,7 @@ walk() {
 			$ok || { t_fail "$label/$inj #$i (call $n, injected: $([ "$left" = 0 ] && echo yes || echo no)): loaded but does not work"; bad=1; }
 			$undo || { t_fail "$label/$inj #$i (call $n): undo failed"; bad=1; }
 		fi
-		if dmesg_splats; then
+		if log_splats; then
 			t_fail "$label/$inj #$i (call $n): kernel splat"
 			bad=1
 		fi
@@ -247,7 +315,7 @@ walk() {
 		[ $bad = 1 ] && { $undo 2>/dev/null; }
 	done
 	inj_off
-	SUMMARY+=("$label/$inj: iterations $done_n, failed loads $failed, clean unwinds $unw, loaded anyway $succ (calls $t, stride $s, $noinj not reached)")
+	SUMMARY+=("$label/$inj: iterations $done_n, failed loads $failed, clean unwinds $unw, loaded anyway $succ (calls $t, stride $s, $noinj not reached, $((SECONDS - t0)) s)")
 	t_log "${SUMMARY[-1]}"
 	kml_phase "$label/$inj"
 }
@@ -283,7 +351,6 @@ cfs_up() {
 	local d
 	[ "$(cat $CFD/power)" = 1 ] || return 1
 	d=$(cfs_disk f)
-	udevadm settle 2>/dev/null
 	dd if=/dev/$d of=/dev/null bs=4k count=16 status=none
 }
 cfs_undo() { echo 0 > $CFD/power && rmdir $CFD && cfs_new f size=64; }
@@ -331,7 +398,7 @@ if grep -qx 0x0002 /sys/bus/virtio/devices/*/device 2>/dev/null; then
 	rmmod mq_virtio_blk
 fi
 t_check "unload all" sh -c "rmmod mq_scsi_debug && rmmod mq_scsi && rmmod mq_nullblk && rmmod mq_core"
-dmesg_splats && t_fail "splat in the final load"
+log_splats && t_fail "splat in the final load"
 
 t_log "summary (MQ_INITFAIL_N=$ITER, stride ${STRIDE:-T/N}; kmemleak: $KML_OURS leak(s) in our modules):"
 for s in "${SUMMARY[@]}"; do t_log "  $s"; done
