@@ -18,7 +18,8 @@
 #  - a small Python helper (ctypes) arms fail-nth right before the
 #    finit_module() / write() system call, so the count is that call's.  A
 #    clean run first counts the calls T of the target; iteration i fails
-#    call T-(i-1)*S, S = MQ_INITFAIL_STRIDE or else T/N rounded up: the walk
+#    call T-(i-1)*S with S = MQ_INITFAIL_STRIDE, or else call
+#    T-floor((i-1)*T/N) (N iterations if T >= N, else T): the walk
 #    goes back from the last allocation over the whole load, evenly (the
 #    module loader's own allocations come first, then the init's, then the
 #    uevent's - a failure there does not fail the load).  With stride 1 it
@@ -268,7 +269,7 @@ SUMMARY=()
 #   absent:   after a failure, nothing is left (e.g. the module is not loaded)
 walk() {
 	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
-	local rc err left t s i n failed=0 unw=0 done_n=0 succ=0 noinj=0
+	local rc err left t s i n prev= failed=0 unw=0 done_n=0 succ=0 noinj=0
 	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
 	local t0=$SECONDS
 	inj_use "$inj"
@@ -284,12 +285,18 @@ walk() {
 	$ok || t_fail "$label/$inj: counting run: target does not work"
 	$undo || t_fail "$label/$inj: counting run: undo failed"
 	log_splats && t_fail "$label/$inj: splat in the counting run"
-	s=${STRIDE:-$(((t + ITER - 1) / ITER))}
+	s=${STRIDE:-$t/$ITER}
 	t_log "$label/$inj: $t fault-injection calls in a clean run, failing every ${s}th from the last"
 	for i in $(seq "$ITER"); do
-		n=$((t - (i - 1) * s))
+		if [ -n "$STRIDE" ]; then
+			n=$((t - (i - 1) * STRIDE))
+		else
+			n=$((t - (i - 1) * t / ITER))
+		fi
 		[ $n -ge 1 ] || break
-		done_n=$i
+		[ $n != "$prev" ] || continue  # T < N: each call once
+		prev=$n
+		done_n=$((done_n + 1))
 		log_mark
 		failnth $n "$op" "$file" "$arg"
 		local bad=0
