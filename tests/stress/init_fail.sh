@@ -47,7 +47,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 ITER=${MQ_INITFAIL_N:-50}
-ONLY=${MQ_INITFAIL_ONLY:-}  # e.g. "mq_nullblk-configfs-power mq_scsi": just those walks
+ONLY=${MQ_INITFAIL_ONLY:-}  # e.g. "mq_nullblk-configfs-power mq_scsi" (or with commas): just those walks
 STRIDE=${MQ_INITFAIL_STRIDE:-}
 DBG=/sys/kernel/debug
 PY=/usr/bin/python3
@@ -305,7 +305,7 @@ SUMMARY=()
 walk() {
 	local label=$1 inj=$2 op=$3 file=$4 arg=$5 ok=$6 undo=$7 absent=$8
 	local rc err left t s i n prev= failed=0 unw=0 done_n=0 succ=0 noinj=0
-	[ -z "$ONLY" ] || [[ " $ONLY " == *" $label "* ]] || return 0
+	[ -z "$ONLY" ] || [[ " ${ONLY//,/ } " == *" $label "* ]] || return 0
 	local t0=$SECONDS c
 	inj_use "$inj"
 	# Two counting runs, the smaller count: the first load of a module in
