@@ -26,9 +26,7 @@ wait_lun() { # wait_lun <target> <lun>: up to 30 s
 	return 1
 }
 
-for dev in /sys/bus/virtio/drivers/virtio_scsi/virtio*; do
-	[ -e "$dev" ] && echo "${dev##*/}" > /sys/bus/virtio/drivers/virtio_scsi/unbind
-done
+virtio_stock_release virtio_scsi
 { mq_load_core && { lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko"; } &&
 	insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" max_targets=4; } ||
 	{ t_fail "load"; t_done; }

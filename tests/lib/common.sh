@@ -150,10 +150,6 @@ fs_cycle() {
 	umount /mnt/t 2>/dev/null
 }
 
-# mq_virtio: the stock virtio_blk is a module in the Debian kernel and
-# nothing loads it in the test VM (no udev); if it is there, it lets go of
-# every block device first, so mq_virtio_blk binds them when it loads.
-# mq_load_virtio_blk [param=value ...]
 # virtio_stock_release <stock driver>...: each stock virtio driver named
 # lets go of every device it has, so that ours can bind them.
 virtio_stock_release() {
@@ -166,6 +162,10 @@ virtio_stock_release() {
 	return 0
 }
 
+# mq_virtio: the stock virtio_blk is a module in the Debian kernel and
+# nothing loads it in the test VM (no udev); if it is there, it lets go of
+# every block device first, so mq_virtio_blk binds them when it loads.
+# mq_load_virtio_blk [param=value ...]
 mq_load_virtio_blk() {
 	mq_load_core || return 1
 	virtio_stock_release virtio_blk
