@@ -209,6 +209,19 @@ vm_hmp() {
 	return 1
 }
 
+# vm_device_gone <id>: wait (up to 60 s) until QEMU has deleted device <id>
+# after a device_del.  With native PCIe hotplug QEMU deletes it only once
+# the guest has powered the slot off, some time after the guest dropped its
+# driver; a device_add with the same id before that fails ("Duplicate
+# device ID").
+vm_device_gone() {
+	local end=$((SECONDS + 60))
+	while vm_hmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"/machine/peripheral/$1\", \"property\": \"type\"}}" > /dev/null; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 1
+	done
+}
+
 # scsi_stat <disk> <counter>: a counter of an mq_scsi LUN (debugfs stats).
 scsi_stat() {
 	local lun
