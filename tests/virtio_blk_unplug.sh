@@ -10,16 +10,11 @@
 # vm-host: tests/lib/vm-host.sh --disk d0=64M
 . "$(dirname "$0")/lib/common.sh"
 
-wait_disk() { # wait_disk present|absent: up to 60 s
-	local end=$((SECONDS + 60))
-	while :; do
-		d=$(mqvb_disks | head -1)
-		[ "$1" = present ] && [ -n "$d" ] && return 0
-		[ "$1" = absent ] && [ -z "$d" ] && return 0
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
+disk_is() { # disk_is present|absent (sets d)
+	d=$(mqvb_disks | head -1)
+	if [ "$1" = present ]; then [ -n "$d" ]; else [ -z "$d" ]; fi
 }
+wait_disk() { t_wait 60 disk_is "$1"; } # wait_disk present|absent
 
 mq_load_virtio_blk || { t_fail "load"; t_done; }
 wait_disk present || { t_fail "no mqvd disk"; t_done; }

@@ -12,13 +12,8 @@
 
 OURS=/sys/bus/virtio/drivers/mq_virtio_scsi
 ndisks() { ls /sys/block | grep -c '^mqsd'; }
-wait_n() { # wait_n <count>: up to 60 s
-	local end=$((SECONDS + 60))
-	until [ "$(ndisks)" = "$1" ]; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 0.2
-	done
-}
+has_n() { [ "$(ndisks)" = "$1" ]; }
+wait_n() { t_wait 60 has_n "$1"; } # wait_n <count>
 busy() {
 	local a b
 	a=$(ls /sys/block | grep '^mqsd' | sed -n 1p)

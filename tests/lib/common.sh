@@ -26,6 +26,18 @@ t_expect_fail() {
 	if "$@" 2>/dev/null; then t_fail "$what (succeeded)"; else t_ok "$what"; fi
 }
 
+# t_wait <secs> command...: run the command every 0.2 s until it succeeds
+# (0) or <secs> seconds of wall-clock time have passed (1).  Time, not a
+# count of tries: on the debug kernel every try costs seconds.
+t_wait() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.2
+	done
+}
+
 t_done() {
 	if [ "$T_FAILS" -eq 0 ]; then
 		echo "[$T_NAME] PASS"
@@ -214,13 +226,10 @@ vm_hmp() {
 # the guest has powered the slot off, some time after the guest dropped its
 # driver; a device_add with the same id before that fails ("Duplicate
 # device ID").
-vm_device_gone() {
-	local end=$((SECONDS + 60))
-	while vm_hmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"/machine/peripheral/$1\", \"property\": \"type\"}}" > /dev/null; do
-		[ $SECONDS -lt $end ] || return 1
-		sleep 1
-	done
+vm_no_device() {
+	! vm_hmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"/machine/peripheral/$1\", \"property\": \"type\"}}" > /dev/null
 }
+vm_device_gone() { t_wait 60 vm_no_device "$1"; }
 
 # scsi_stat <disk> <counter>: a counter of an mq_scsi LUN (debugfs stats).
 scsi_stat() {
