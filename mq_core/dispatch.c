@@ -15,11 +15,58 @@
 #include "mq.h"
 
 struct mq_plug {
-	struct blk_plug_cb cb;		/* must be first: freed through it */
+	struct blk_plug_cb cb;
 	struct list_head rqs;
 	struct mq_request *last;
 	unsigned int count;
+	/* The slot in a CPU's cache it came from, or NULL: kmalloc'ed. */
+	unsigned long *cache_used;
+	unsigned int cache_slot;
 };
+
+/*
+ * blk_check_plugged() would kzalloc our part of every plug (one per
+ * io_uring submit batch): the plug parts come from a small per-CPU cache
+ * instead.  A task is plugged only while it submits, so a few slots per
+ * CPU cover the tasks preempted while plugged; the heap is the fallback.
+ * A part may be released on another CPU (the task migrated), hence the
+ * atomic bit ops, on a word only that CPU's submitters normally touch.
+ */
+#define MQ_PLUG_CACHE	4
+
+struct mq_plug_cache {
+	unsigned long used;
+	struct mq_plug plugs[MQ_PLUG_CACHE];
+};
+
+static DEFINE_PER_CPU(struct mq_plug_cache, mq_plug_cache);
+
+static struct mq_plug *mq_plug_alloc(void)
+{
+	struct mq_plug_cache *c = raw_cpu_ptr(&mq_plug_cache);
+	struct mq_plug *plug;
+	unsigned int slot;
+
+	slot = ffz(READ_ONCE(c->used));
+	if (slot < MQ_PLUG_CACHE && !test_and_set_bit_lock(slot, &c->used)) {
+		plug = &c->plugs[slot];
+		plug->cache_used = &c->used;
+		plug->cache_slot = slot;
+		plug->last = NULL;
+		plug->count = 0;
+		return plug;
+	}
+	plug = kzalloc(sizeof(*plug), GFP_ATOMIC);
+	return plug;
+}
+
+static void mq_plug_free(struct mq_plug *plug)
+{
+	if (plug->cache_used)
+		clear_bit_unlock(plug->cache_slot, plug->cache_used);
+	else
+		kfree(plug);
+}
 
 static bool mq_hctx_blocking(struct mq_hw_ctx *hctx)
 {
@@ -515,7 +562,7 @@ static void mq_unplug(struct blk_plug_cb *cb, bool from_schedule)
 	struct mq_plug *plug = container_of(cb, struct mq_plug, cb);
 
 	mq_flush_plug_list(&plug->rqs, from_schedule);
-	kfree(plug);
+	mq_plug_free(plug);
 }
 
 static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
@@ -541,17 +588,25 @@ static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
 	return true;
 }
 
+/* As blk_check_plugged(), with our part of the plug from mq_plug_alloc(). */
 static struct mq_plug *mq_plug_get(struct mq_queue *q)
 {
+	struct blk_plug *bplug = current->plug;
 	struct blk_plug_cb *cb;
 	struct mq_plug *plug;
 
-	cb = blk_check_plugged(mq_unplug, q, sizeof(*plug));
-	if (!cb)
+	if (!bplug)
 		return NULL;
-	plug = container_of(cb, struct mq_plug, cb);
-	if (!plug->rqs.next)
-		INIT_LIST_HEAD(&plug->rqs);
+	list_for_each_entry(cb, &bplug->cb_list, list)
+		if (cb->callback == mq_unplug && cb->data == q)
+			return container_of(cb, struct mq_plug, cb);
+	plug = mq_plug_alloc();
+	if (!plug)
+		return NULL;
+	plug->cb.callback = mq_unplug;
+	plug->cb.data = q;
+	INIT_LIST_HEAD(&plug->rqs);
+	list_add(&plug->cb.list, &bplug->cb_list);
 	return plug;
 }
 
