@@ -3,10 +3,13 @@
 # fio runs removes the disk, fio fails its I/O and ends (no hang, no
 # splat); device_add brings the device back, our driver binds it and the
 # disk works.  Twice.
-# The device sits in a PCIe root port with native hotplug (pciehp: device_del
-# presses the slot's attention button, the guest powers the slot off 5 s
-# later); ACPI hotplug runs AML, far too slow on the KASAN kernel under TCG.
-# vm: --machine q35 --qemu-arg -global --qemu-arg ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off --qemu-arg -device --qemu-arg pcie-root-port,id=rp0,chassis=1,slot=1 --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb0,bus=rp0,drive=d0,num-queues=2
+# The device sits in a PCIe root port on q35, hot-plugged through ACPI
+# (acpiphp, QEMU's default for q35 root ports): the removal reaches the
+# guest at once.  Native pciehp also works, but 6.1's pciehp raises a
+# lockdep report of its own on every removal (reset_lock re-taken under
+# pci_rescan_remove_lock in pciehp_unconfigure_device), which would fail
+# the test on the debug kernel and turn lockdep off for the rest of it.
+# vm: --machine q35 --qemu-arg -device --qemu-arg pcie-root-port,id=rp0,chassis=1,slot=1 --qemu-arg -device --qemu-arg virtio-blk-pci,id=vb0,bus=rp0,drive=d0,num-queues=2
 # vm-host: tests/lib/vm-host.sh --disk d0=64M
 . "$(dirname "$0")/lib/common.sh"
 
@@ -30,7 +33,7 @@ for round in 1 2; do
 	t_log "fio exit status ${FIO_BG_RC:-running} (errors expected)"
 	t_check "round $round: no virtio block device left" \
 		sh -c "! ls /sys/bus/virtio/drivers/mq_virtio_blk | grep -q virtio"
-	t_check "round $round: QEMU deleted vb0 (slot powered off)" vm_device_gone vb0
+	t_check "round $round: QEMU deleted vb0 (guest ejected it)" vm_device_gone vb0
 	t_check "round $round: monitor device_add" \
 		vm_hmp "device_add virtio-blk-pci,id=vb0,bus=rp0,drive=d0,num-queues=2"
 	t_check "round $round: disk back" wait_disk present

@@ -4,9 +4,9 @@
 # again (disks back, verify; MQ_VIRTIO_UNBIND_N rounds, default 2, and
 # MQ_VIRTIO_UNBIND_PAUSE as in virtio_blk_bind); then QEMU device_del of
 # the whole controller under fio and device_add back.
-# The controller sits in a PCIe root port with native hotplug (as in
+# The controller sits in a PCIe root port, hot-plugged through ACPI (as in
 # virtio_blk_unplug).
-# vm: --machine q35 --qemu-arg -global --qemu-arg ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off --qemu-arg -device --qemu-arg pcie-root-port,id=rp0,chassis=1,slot=1 --qemu-arg -device --qemu-arg virtio-scsi-pci,id=vs0,bus=rp0,num_queues=2 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s1,scsi-id=0,lun=1
+# vm: --machine q35 --qemu-arg -device --qemu-arg pcie-root-port,id=rp0,chassis=1,slot=1 --qemu-arg -device --qemu-arg virtio-scsi-pci,id=vs0,bus=rp0,num_queues=2 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0 --qemu-arg -device --qemu-arg scsi-hd,bus=vs0.0,drive=s1,scsi-id=0,lun=1
 # vm-host: tests/lib/vm-host.sh --disk s0=64M --disk s1=64M
 . "$(dirname "$0")/lib/common.sh"
 
@@ -44,7 +44,7 @@ sleep 3
 t_check "monitor: device_del vs0 under fio" vm_hmp "device_del vs0"
 t_check "disks gone" wait_n 0
 t_check "fio ended (no hang)" fio_bg_ends 30
-t_check "QEMU deleted vs0 (slot powered off)" vm_device_gone vs0
+t_check "QEMU deleted vs0 (guest ejected it)" vm_device_gone vs0
 readd() {
 	vm_hmp "device_add virtio-scsi-pci,id=vs0,bus=rp0,num_queues=2" &&
 		vm_hmp "device_add scsi-hd,bus=vs0.0,drive=s0,scsi-id=0,lun=0" &&

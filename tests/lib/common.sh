@@ -222,10 +222,10 @@ vm_hmp() {
 }
 
 # vm_device_gone <id>: wait (up to 60 s) until QEMU has deleted device <id>
-# after a device_del.  With native PCIe hotplug QEMU deletes it only once
-# the guest has powered the slot off, some time after the guest dropped its
-# driver; a device_add with the same id before that fails ("Duplicate
-# device ID").
+# after a device_del.  QEMU deletes it only once the guest has ejected it
+# (ACPI _EJ0, or a native PCIe slot powered off), some time after the guest
+# dropped its driver; a device_add with the same id before that fails
+# ("Duplicate device ID").
 vm_no_device() {
 	! vm_hmp "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"/machine/peripheral/$1\", \"property\": \"type\"}}" > /dev/null
 }
