@@ -13,7 +13,7 @@ load() { # load <params...>: both drivers with the same parameters
 		# the installed (DKMS) modules; mq_core comes in as a dependency
 		modprobe mq_nullblk nr_devices=1 gb=16 "$@" || return 1
 	else
-		lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
+		[ -d /sys/module/mq_core ] || insmod "$TOP/mq_core/mq_core.ko" || return 1
 		insmod "$TOP/mq_nullblk/mq_nullblk.ko" nr_devices=1 gb=16 "$@" || return 1
 	fi
 	udevadm settle 2>/dev/null || sleep 1

@@ -11,8 +11,8 @@ stock=""
 load() { # load <params...>: both LLDs with the same parameters
 	modprobe sd_mod || return 1
 	modprobe scsi_debug "$@" || return 1
-	lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
-	lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
+	[ -d /sys/module/mq_core ] || insmod "$TOP/mq_core/mq_core.ko" || return 1
+	[ -d /sys/module/mq_scsi ] || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
 	insmod "$TOP/mq_scsi/mq_scsi_debug.ko" "$@" || return 1
 	udevadm settle 2>/dev/null || sleep 1
 	stock=$(basename "$(ls -d /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*:0/block/* | head -1)")

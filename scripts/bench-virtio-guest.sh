@@ -48,14 +48,14 @@ bench_stock() { on stock; }
 bench_ours() { on ours; }
 
 load() { # load <poll queues>: the stock driver takes the device first
-	lsmod | grep -q '^mq_core ' || insmod "$TOP/mq_core/mq_core.ko" || return 1
+	[ -d /sys/module/mq_core ] || insmod "$TOP/mq_core/mq_core.ko" || return 1
 	case $dev in
 	blk)
 		modprobe virtio_blk poll_queues="$1" || return 1
 		insmod "$TOP/mq_virtio/mq_virtio_blk.ko" poll_queues="$1" || return 1 ;;
 	scsi)
 		modprobe sd_mod && modprobe virtio_scsi || return 1
-		lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
+		[ -d /sys/module/mq_scsi ] || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
 		insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" || return 1 ;;
 	esac
 	vdev=$(ls $STOCK | grep '^virtio' | head -1)

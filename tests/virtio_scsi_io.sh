@@ -27,7 +27,7 @@ wait_lun() { # wait_lun <target> <lun>: up to 30 s
 }
 
 virtio_stock_release virtio_scsi
-{ mq_load_core && { lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko"; } &&
+{ mq_load_core && { [ -d /sys/module/mq_scsi ] || insmod "$TOP/mq_scsi/mq_scsi.ko"; } &&
 	insmod "$TOP/mq_virtio/mq_virtio_scsi.ko" max_targets=4; } ||
 	{ t_fail "load"; t_done; }
 udevadm settle 2>/dev/null || sleep 1

@@ -49,7 +49,7 @@ t_done() {
 
 # Modules come from the build tree, so a test always checks what was built.
 mq_load_core() {
-	lsmod | grep -q '^mq_core ' && return 0
+	[ -d /sys/module/mq_core ] && return 0
 	insmod "$TOP/mq_core/mq_core.ko"
 }
 
@@ -124,7 +124,7 @@ cfs_disk() { # disk name of a configfs device
 # mq_scsi: load mq_core, mq_scsi and mq_scsi_debug [param=value ...].
 mq_load_scsi_debug() {
 	mq_load_core || return 1
-	lsmod | grep -q '^mq_scsi ' || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
+	[ -d /sys/module/mq_scsi ] || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
 	insmod "$TOP/mq_scsi/mq_scsi_debug.ko" "$@" || return 1
 	udevadm settle 2>/dev/null || sleep 0.5
 }
