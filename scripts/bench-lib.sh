@@ -59,6 +59,7 @@ bench_report() {
 	echo BENCH
 	echo "fio io_uring randread 4k QD32 x $jobs jobs, ${runtime}s, $rounds rounds, $(nproc) vCPUs${1:+, $1}"
 	echo "fio options: ${BENCH_FIO_OPTS:-none}; clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	[ -n "${BENCH_ICOUNT:-}" ] && echo "icount shift=$BENCH_ICOUNT: rates are per instruction executed, not per second"
 	printf "%-${wk}s %12s %${wb}s %7s   %s\n" mode "$2" "$3" ratio "per-round ratios"
 	awk -v wk=$wk -v wb="$wb" -f "$TOP/scripts/bench-median.awk" $res
 	echo END-BENCH
