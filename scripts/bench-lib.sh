@@ -11,6 +11,8 @@ rounds=${BENCH_ROUNDS:-5}
 runtime=${BENCH_RUNTIME:-5}
 jobs=$(nproc)
 res=/tmp/bench.txt
+# the I/O every benchmark does (scripts/profile-guest.sh too)
+fio_job=(--direct=1 --ioengine=io_uring --rw=randread --bs=4k --iodepth=32)
 : > $res
 
 # iops <dev> [extra fio args]: read IOPS of one fio run (terse field 8).
@@ -19,8 +21,7 @@ res=/tmp/bench.txt
 # the driver).
 iops() {
 	local dev=$1; shift
-	fio --name=b --filename="/dev/$dev" --direct=1 --ioengine=io_uring \
-		--rw=randread --bs=4k --iodepth=32 --numjobs="$jobs" \
+	fio --name=b --filename="/dev/$dev" "${fio_job[@]}" --numjobs="$jobs" \
 		--runtime="$runtime" --ramp_time=1 --time_based --group_reporting \
 		--cpus_allowed=0-$((jobs - 1)) --cpus_allowed_policy=split \
 		--output-format=terse ${BENCH_FIO_OPTS:-} "$@" 2>/dev/null | awk -F';' '{ print $8 }'

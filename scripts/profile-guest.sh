@@ -1,28 +1,19 @@
 #!/bin/bash
-# Runs inside the VM for scripts/profile: loads one driver (stock null_blk
-# or mq_nullblk), saves /proc/kallsyms for the report, then runs a fixed
-# number of fio I/Os.  Environment: PROF_DRIVER (stock|ours), PROF_MODE
-# (irq0|irq1|irq2|polled), PROF_IOS (I/Os for fio to do).
+# Runs inside the VM for scripts/profile: both drivers loaded as for
+# scripts/bench (bench-nullb.sh; one job, so one submit queue), the
+# guest's /proc/kallsyms saved for the report, then a fixed number of fio
+# I/Os on one of them.  Environment: PROF_DRIVER (stock|ours), PROF_MODE
+# (irq0|irq1|irq2|polled), PROF_IOS (I/Os for fio to do), BENCH_FIO_OPTS.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/.." && pwd)
-case "$PROF_MODE" in
-irq0) p="irqmode=0" extra= ;;
-irq1) p="irqmode=1" extra= ;;
-irq2) p="irqmode=2 completion_nsec=10000" extra= ;;
-polled) p="poll_queues=1 irqmode=0" extra=--hipri=1 ;;
-*) echo "profile: mode $PROF_MODE?"; exit 2 ;;
-esac
-if [ "$PROF_DRIVER" = stock ]; then
-	modprobe null_blk queue_mode=2 nr_devices=1 gb=16 submit_queues=1 $p || exit 1
-	dev=nullb0
-else
-	insmod "$TOP/mq_core/mq_core.ko" || exit 1
-	insmod "$TOP/mq_nullblk/mq_nullblk.ko" nr_devices=1 gb=16 submit_queues=1 $p || exit 1
-	dev=mqnullb0
-fi
-udevadm settle 2>/dev/null || sleep 1
-cat /proc/kallsyms > /mnt/host-out/kallsyms
-fio --name=p --filename=/dev/$dev --direct=1 --ioengine=io_uring \
-	--rw=randread --bs=4k --iodepth=32 --number_ios="$PROF_IOS" \
-	--size=1g --gtod_reduce=1 --fixedbufs=1 --registerfiles=1 $extra \
+. "$(dirname "$0")/bench-lib.sh"
+. "$(dirname "$0")/bench-nullb.sh"
+nullb_mode "$PROF_MODE" || exit 2
+# shellcheck disable=SC2086 # mode_params is a word list
+nullb_load $mode_params || exit 1
+dev=mqnullb0
+[ "$PROF_DRIVER" = stock ] && dev=nullb0
+cat /proc/kallsyms > /mnt/host-out/kallsyms || exit 1
+# shellcheck disable=SC2086 # option lists
+fio --name=p --filename="/dev/$dev" "${fio_job[@]}" --size=1g \
+	--number_ios="$PROF_IOS" ${BENCH_FIO_OPTS:-} $mode_fio \
 	--output-format=terse | awk -F';' '{ print "PROFILE-IOS", $6 / 4 }'
