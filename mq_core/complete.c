@@ -152,9 +152,10 @@ void mq_end_request_io(struct mq_request *rq, blk_status_t status)
 {
 	struct bio *bio = rq->bio, *next;
 
-	if (rq->rq_flags & RQF_ACCT)
-		bdev_end_io_acct(rq->part, mq_rq_op(rq), rq->io_start);
-	rq->rq_flags &= ~RQF_ACCT;
+	if (rq->rq_flags & RQF_ACCT) {
+		mq_acct_done(rq);
+		rq->rq_flags &= ~RQF_ACCT;
+	}
 
 	while (bio) {
 		next = bio->bi_next;

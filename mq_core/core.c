@@ -185,15 +185,30 @@ static void mq_bio_to_request(struct mq_request *rq, struct bio *bio)
 		WRITE_ONCE(bio->bi_cookie, rq->hctx->queue_num);
 }
 
+/*
+ * Whether bio_split_to_limits() has anything to look at: the block layer's
+ * own quick test, without the call.  A single segment within one page is
+ * within every queue's limits.
+ */
+static bool mq_bio_may_split(struct bio *bio, struct request_queue *kq)
+{
+	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE)
+		return true;
+	return kq->limits.chunk_sectors || bio->bi_vcnt != 1 ||
+	       bio->bi_io_vec->bv_offset + bio->bi_io_vec->bv_len > PAGE_SIZE;
+}
+
 static void mq_submit_bio(struct bio *bio)
 {
 	struct mq_queue *q = mq_disk_queue(bio->bi_bdev->bd_disk);
 	struct mq_hw_ctx *hctx;
 	struct mq_request *rq;
 
-	bio = bio_split_to_limits(bio);
-	if (!bio)
-		return;
+	if (mq_bio_may_split(bio, q->disk->queue)) {
+		bio = bio_split_to_limits(bio);
+		if (!bio)
+			return;
+	}
 	if (unlikely(!mq_queue_enter(q, bio)))
 		return;
 	if (current->plug && mq_plug_merge(q, bio)) {

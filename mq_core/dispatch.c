@@ -177,14 +177,8 @@ void mq_start_request(struct mq_request *rq)
 	struct mq_queue *q = rq->q;
 
 	if (!(rq->rq_flags & RQF_ACCT) && rq->bio &&
-	    blk_queue_io_stat(q->disk->queue)) {
-		rq->rq_flags |= RQF_ACCT;
-		rq->acct_sectors = rq->nr_bytes >> SECTOR_SHIFT;
-		rq->part = rq->bio->bi_bdev;
-		rq->io_start = bdev_start_io_acct(rq->part,
-						  rq->acct_sectors,
-						  mq_rq_op(rq), jiffies);
-	}
+	    blk_queue_io_stat(q->disk->queue))
+		mq_acct_start(rq);
 	rq->rq_flags |= RQF_STARTED;
 	mq_add_timer(rq);
 	/* The deadline must be visible before the timeout work sees us. */

@@ -36,8 +36,8 @@ int __mq_queue_enter(struct mq_queue *q, bool nowait)
 	return 0;
 }
 
-/* Enter the queue for @bio; on failure the bio has been ended. */
-bool mq_queue_enter(struct mq_queue *q, struct bio *bio)
+/* mq_queue_enter() when the fast try failed: frozen or dying. */
+bool mq_queue_enter_slow(struct mq_queue *q, struct bio *bio)
 {
 	int ret = __mq_queue_enter(q, bio->bi_opf & REQ_NOWAIT);
 
@@ -48,11 +48,6 @@ bool mq_queue_enter(struct mq_queue *q, struct bio *bio)
 	else
 		bio_io_error(bio);
 	return false;
-}
-
-void mq_queue_exit(struct mq_queue *q)
-{
-	percpu_ref_put(&q->usage);
 }
 
 void mq_freeze_queue_start(struct mq_queue *q)

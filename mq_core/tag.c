@@ -127,16 +127,45 @@ void mq_put_tag(struct mq_tags *tags, unsigned int tag, int cpu)
 }
 
 /*
- * Free the normal tags of a poll batch (sbitmap's batch clear is not
- * exported on 6.1; the per-tag clear keeps the submitter's cache hint).
+ * Free the normal tags of a poll batch: one atomic per bitmap word and one
+ * wake-up check for the lot (sbitmap's batch clear is not exported on 6.1).
  */
 void mq_put_tags_batch(struct mq_tags *tags, int *tag_array, int nr)
 {
-	int i, cpu = raw_smp_processor_id();
+	struct sbitmap_queue *bt = &tags->bitmap_tags;
+	struct sbitmap *sb = &bt->sb;
+	unsigned long *word = NULL, mask = 0;
+	unsigned int bit = 0;
+	int i;
 
-	for (i = 0; i < nr; i++)
-		sbitmap_queue_clear(&tags->bitmap_tags,
-				    tag_array[i] - tags->nr_reserved_tags, cpu);
+	if (!nr)
+		return;
+	/* What we wrote to the requests is visible before their tags are. */
+	smp_mb__before_atomic();
+	for (i = 0; i < nr; i++) {
+		unsigned long *w;
+
+		bit = tag_array[i] - tags->nr_reserved_tags;
+		w = &sb->map[SB_NR_TO_INDEX(sb, bit)].word;
+		if (w != word) {
+			if (mask)
+				atomic_long_andnot(mask, (atomic_long_t *)word);
+			word = w;
+			mask = 0;
+		}
+		mask |= BIT(SB_NR_TO_BIT(sb, bit));
+	}
+	atomic_long_andnot(mask, (atomic_long_t *)word);
+	/* Pairs with the barrier in the waiters' prepare-to-wait. */
+	smp_mb__after_atomic();
+	sbitmap_queue_wake_up(bt, nr);
+	if (!sb->round_robin && bit < sb->depth) {
+		/*
+		 * The next allocation on this CPU tries the tag freed last
+		 * first.  Only a hint: a racing writer does no harm.
+		 */
+		data_race(*raw_cpu_ptr(sb->alloc_hint) = bit);
+	}
 }
 
 void mq_tags_wake_all(struct mq_tags *tags)

@@ -19,6 +19,10 @@ void mq_add_timer(struct mq_request *rq)
 
 	rq->deadline = jiffies + (rq->timeout ?: READ_ONCE(q->timeout) ?:
 				   q->tag_set->timeout);
+	/* The common case: the timer is armed to fire before we are due. */
+	if (timer_pending(&q->timeout_timer) &&
+	    !time_before(rq->deadline, READ_ONCE(q->timeout_timer.expires)))
+		return;
 	expiry = round_jiffies_up(rq->deadline);
 	if (!timer_pending(&q->timeout_timer) ||
 	    time_before(expiry, READ_ONCE(q->timeout_timer.expires)))

@@ -26,5 +26,17 @@ t_log "bios merged in plugs: $m0 -> $m1"
 t_check "contiguous bios were merged in the plug" test "$m1" -gt "$m0"
 t_check "unwritten sectors read as zeroes" \
 	sh -c "dd if=/dev/$d bs=4k skip=200000 count=1 status=none | cmp -s - /dev/zero -n 4096"
+# /proc/diskstats: reads and sectors counted once each, nothing left in
+# flight (the core keeps these counters itself)
+read -r r0 s0 t0 <<< "$(awk -v d=$d '$3 == d { print $4, $6, $13 }' /proc/diskstats)"
+fio_run --name=acct --filename=/dev/$d --direct=1 --rw=read --bs=64k \
+	--size=64M --ioengine=psync
+read -r r1 s1 t1 <<< "$(awk -v d=$d '$3 == d { print $4, $6, $13 }' /proc/diskstats)"
+t_log "diskstats reads $r0 -> $r1, sectors $s0 -> $s1, io_ticks $t0 -> $t1"
+t_check "diskstats: 1024 reads of 64k counted" test $((r1 - r0)) -eq 1024
+t_check "diskstats: 131072 sectors read counted" test $((s1 - s0)) -eq 131072
+t_check "diskstats: busy time does not go back" test "$t1" -ge "$t0"
+t_check "diskstats: nothing in flight when idle" \
+	test "$(awk '{ print $1 + $2 }' /sys/block/$d/inflight)" -eq 0
 t_check "queued == completed, nothing busy" mq_check_balanced $d
 t_done
