@@ -77,11 +77,17 @@ void mq_end_batch(struct mq_comp_batch *iob)
  * mq_poll_bio - &block_device_operations.poll_bio of our disks
  * @bio: a polled bio whose cookie names its hctx
  * @iob: the block layer's batch (unused: we batch ourselves)
- * @flags: BLK_POLL_*; without %BLK_POLL_ONESHOT it spins until something
- *	completes or the CPU should reschedule
+ * @flags: BLK_POLL_*; %BLK_POLL_ONESHOT: look once
+ *
+ * As blk-mq's poll: a caller in a sleeping state is spun for until
+ * something completes or the CPU is wanted; a running caller (io_uring,
+ * which has its own loop over its polled requests) gets one look and 1
+ * back when nothing was there, so it polls its other requests once each
+ * before coming back.  No cpu_relax() for a running caller: the spinning
+ * is the caller's.
  *
  * Context: under rcu_read_lock() from the block layer; never sleeps.
- * Return: number of completions found.
+ * Return: number of completions found, or 1 as above.
  */
 int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 		unsigned int flags)
@@ -89,6 +95,7 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 	struct block_device *bdev = READ_ONCE(bio->bi_bdev);
 	unsigned int cookie = READ_ONCE(bio->bi_cookie);
 	struct mq_comp_batch batch = { };
+	long state = get_current_state();
 	struct mq_hw_ctx *hctx;
 	struct mq_queue *q;
 	int ret = 0;
@@ -112,20 +119,22 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 	hctx = q->hctxs[cookie];
 	if (hctx->type != MQ_HCTX_POLL)
 		goto out;
-	/*
-	 * As blk-mq does: unless told to poll once (several queues to poll,
-	 * or no spinning wanted), keep polling this queue until something
-	 * completes or the CPU is wanted elsewhere; a tight loop here sees a
-	 * completion sooner than a trip back through the caller's loop.
-	 */
 	do {
 		mq_stat_inc(hctx, MQ_STAT_POLLS);
 		ret = q->tag_set->ops->poll(hctx, &batch);
-		if (ret || batch.nr || (flags & BLK_POLL_ONESHOT) ||
-		    signal_pending(current))
+		if (ret || batch.nr)
+			break;
+		if (signal_pending_state(state, current))
+			__set_current_state(TASK_RUNNING);
+		if (task_is_running(current)) {
+			ret = 1;
+			break;
+		}
+		if (flags & BLK_POLL_ONESHOT)
 			break;
 		cpu_relax();
 	} while (!need_resched());
+	__set_current_state(TASK_RUNNING);
 	if (batch.nr) {
 		mq_stat_add(hctx, MQ_STAT_POLL_FOUND, batch.nr);
 		mq_end_batch(&batch);
