@@ -5,7 +5,7 @@
 # then through mq_xenfront with max_queues=$XR_RINGS, with the other ring count
 # ($XR_OTHER_RINGS) and again with $XR_RINGS (the device changes driver by unbind + rmmod;
 # xen-blkback reconnects).  Each configuration: a warm-up, $XR_ROUNDS rounds of
-# $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".
+# $XR_BENCH_SECS s, after $XR_SETTLE_SECS s of the same job before the first; prints "XR-BENCH <config> <median IOPS>".
 . /tests/lib/common.sh
 
 rings=${XR_RINGS:-2}
@@ -32,6 +32,10 @@ measure() {
 }
 
 xr_load_frontend stock "max_queues=$rings"
+# Throughput climbs during the first minutes of a boot, whoever drives the disk, and
+# xen-blkfront can only go first (it takes the device once per boot, and only a fresh
+# one): settle the rig before anything is measured.
+xr_fio "${common[@]}" --runtime="${XR_SETTLE_SECS:-30}" --time_based >/dev/null 2>&1 || true
 measure "stock-q$rings"
 xr_unload_frontend
 for q in "$rings" "$other" "$rings"; do
