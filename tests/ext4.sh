@@ -6,9 +6,11 @@
 mq_load_nullblk memory_backed=1 gb=2 submit_queues=2 bs=4096 discard=1 ||
 	{ t_fail "load"; t_done; }
 d=mqnullb0
-ios_before=$(awk -v d=$d '$3 == d { print $4 + $8 }' /proc/diskstats)
+read -r r w <<< "$(disk_stat $d 4 8)"
+ios_before=$((r + w))
 fs_cycle /dev/$d 2000 trim
-ios_after=$(awk -v d=$d '$3 == d { print $4 + $8 }' /proc/diskstats)
+read -r r w <<< "$(disk_stat $d 4 8)"
+ios_after=$((r + w))
 t_log "diskstats completed ios: $ios_before -> $ios_after"
 t_check "/proc/diskstats counts the I/O" test "$ios_after" -gt $((ios_before + 1000))
 t_check "queued == completed, nothing busy" mq_check_balanced $d

@@ -28,10 +28,10 @@ t_check "unwritten sectors read as zeroes" \
 	sh -c "dd if=/dev/$d bs=4k skip=200000 count=1 status=none | cmp -s - /dev/zero -n 4096"
 # /proc/diskstats: reads and sectors counted once each, nothing left in
 # flight (the core keeps these counters itself)
-read -r r0 s0 t0 <<< "$(awk -v d=$d '$3 == d { print $4, $6, $13 }' /proc/diskstats)"
+read -r r0 s0 t0 <<< "$(disk_stat $d 4 6 13)"
 fio_run --name=acct --filename=/dev/$d --direct=1 --rw=read --bs=64k \
 	--size=64M --ioengine=psync
-read -r r1 s1 t1 <<< "$(awk -v d=$d '$3 == d { print $4, $6, $13 }' /proc/diskstats)"
+read -r r1 s1 t1 <<< "$(disk_stat $d 4 6 13)"
 t_log "diskstats reads $r0 -> $r1, sectors $s0 -> $s1, io_ticks $t0 -> $t1"
 t_check "diskstats: 1024 reads of 64k counted" test $((r1 - r0)) -eq 1024
 t_check "diskstats: 131072 sectors read counted" test $((s1 - s0)) -eq 131072

@@ -71,6 +71,17 @@ mq_stat() {
 	awk -v k="$2" '$1 == k { print $2 }' "/sys/kernel/debug/mq_core/$1/stats"
 }
 
+# disk_stat <disk> <column>...: those columns of the disk's /proc/diskstats line
+# (4 reads, 6 sectors read, 8 writes, 13 io_ticks), space-separated.
+disk_stat() {
+	local d=$1
+	shift
+	awk -v d="$d" -v cols="$*" '$3 == d {
+		n = split(cols, c, " ")
+		for (i = 1; i <= n; i++) printf "%s%s", $(c[i]), (i < n ? " " : "\n")
+	}' /proc/diskstats
+}
+
 # mq_busy <disk>: requests still holding a tag.
 mq_busy() {
 	awk '$1 == "busy" { print $2 }' "/sys/kernel/debug/mq_core/$1/state"

@@ -4,8 +4,9 @@
 # on the same backend in one boot, first through xen-blkfront with max_queues=$XR_RINGS,
 # then through mq_xenfront with max_queues=$XR_RINGS, with the other ring count
 # ($XR_OTHER_RINGS) and again with $XR_RINGS (the device changes driver by unbind + rmmod;
-# xen-blkback reconnects).  Each configuration: a warm-up, $XR_ROUNDS rounds of
-# $XR_BENCH_SECS s, after $XR_SETTLE_SECS s of the same job before the first; prints "XR-BENCH <config> <median IOPS>".
+# xen-blkback reconnects).  Before the first: $XR_SETTLE_SECS s (30) of the job to
+# settle the rig.  Each configuration: a warm-up, $XR_ROUNDS rounds of $XR_BENCH_SECS s;
+# prints "XR-BENCH <config> <median IOPS>".
 . /tests/lib/common.sh
 
 rings=${XR_RINGS:-2}
