@@ -2,15 +2,13 @@
 # tests/xen/bench/compare.sh - the benchmark's domU side (not a test; xen-run --frontend
 # both): the same fio job (io_uring randread 4k, iodepth 16, one job per vCPU, pinned)
 # on the same backend in one boot, first through xen-blkfront with max_queues=$XR_RINGS,
-# then through mq_xenfront with max_queues=$XR_RINGS, with the other ring count
-# ($XR_OTHER_RINGS) and again with $XR_RINGS (the device changes driver by unbind + rmmod;
-# xen-blkback reconnects).  Before the first: $XR_SETTLE_SECS s (30) of the job to
-# settle the rig.  Each configuration: a warm-up, $XR_ROUNDS rounds of $XR_BENCH_SECS s;
-# prints "XR-BENCH <config> <median IOPS>".
+# then through mq_xenfront with max_queues=$XR_RINGS (the device changes driver by
+# unbind + rmmod; xen-blkback reconnects).  Before the first: $XR_SETTLE_SECS s (30) of
+# the job to settle the rig.  Each configuration: a warm-up, $XR_ROUNDS rounds of
+# $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".  Ring scaling is rings.sh's.
 . /tests/lib/common.sh
 
 rings=${XR_RINGS:-2}
-other=${XR_OTHER_RINGS:-1}
 n=$(nproc)
 common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth=16 --numjobs="$n"
     --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
@@ -39,9 +37,7 @@ xr_load_frontend stock "max_queues=$rings"
 xr_fio "${common[@]}" --runtime="${XR_SETTLE_SECS:-30}" --time_based >/dev/null 2>&1 || true
 measure "stock-q$rings"
 xr_unload_frontend
-for q in "$rings" "$other" "$rings"; do
-    xr_load_frontend mq "max_queues=$q"
-    measure "mq-q$q"
-    xr_unload_frontend
-done
+xr_load_frontend mq "max_queues=$rings"
+measure "mq-q$rings"
+xr_unload_frontend
 xr_done
