@@ -3,7 +3,9 @@
 # cost (XR_STAT=1: counters before and after each run, from the domU and from dom0 by
 # "XR-REQUEST dom0-stat"): CPU time per I/O of the domU's and of dom0's vCPUs (xl
 # vcpu-list), the domU's ring interrupts and completion IPIs and dom0's context
-# switches per 1000 I/Os.  Input: the xen-run log; -v secs=S (seconds per run).
+# switches per 1000 I/Os.  Each side's counters are divided by the reads it completed
+# between the same two snapshots (the domU's disk; dom0's loop device behind it), so a
+# snapshot that dom0 takes late skews nothing.  Input: the xen-run log.
 function count(src, tag, key, v,    q, ph) {
 	q = tag; sub(/-.*/, "", q); ph = tag; sub(/.*-/, "", ph)
 	if (ph == "begin")
@@ -19,6 +21,7 @@ function count(src, tag, key, v,    q, ph) {
 	if ($3 == "Domain-0" && $8 ~ /^[0-9.]+$/) { d0[tag] += $8; n0[tag]++ }
 	else if ($3 == "xr" && $8 ~ /^[0-9.]+$/) { du[tag] += $8; nu[tag]++ }
 	else if ($3 == "ctxt") count("dom0", tag, "ctxt", $4)
+	else if ($3 == "reads") count("dom0", tag, "io0", $4)
 	if (n0[tag] == 2 && nu[tag] == 2) {	# both vCPU lines of both domains
 		count("dom0", tag, "cpu0", d0[tag]); count("dom0", tag, "cpuU", du[tag])
 		delete d0[tag]; delete du[tag]; n0[tag] = 0; nu[tag] = 0
@@ -27,7 +30,8 @@ function count(src, tag, key, v,    q, ph) {
 }
 /^domU\| XR-STAT q[0-9]+-(begin|end) / {
 	tag = $3
-	if ($4 ~ /^[0-9]+:$/) {
+	if ($4 == "reads") count("domU", tag, "ioU", $5)
+	else if ($4 ~ /^[0-9]+:$/) {
 		n = 0
 		for (i = 5; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i
 		if ($NF ~ /^xvda-q/) count("domU", tag, "ring" $NF, n)
@@ -35,7 +39,6 @@ function count(src, tag, key, v,    q, ph) {
 	}
 	next
 }
-/^domU\| XR-PAIR / { io["q1"] += $4 * secs; io["q" rings] += $5 * secs }
 END {
 	for (k in sum) {
 		split(k, p, SUBSEP); q = p[1]; key = p[2]
@@ -43,11 +46,14 @@ END {
 		tot[q, key] += sum[k]; qs[q] = 1
 	}
 	for (q in qs) {
-		if (!io[q]) continue
+		if (!tot[q, "io0"] || !tot[q, "ioU"]) continue
+		shown++
 		printf "%s: CPU per I/O domU %.0f us, dom0 %.0f us; per 1000 I/Os: " \
 		       "ring interrupts %.0f, completion IPIs %.0f, dom0 context switches %.0f\n",
-		       q, tot[q, "cpuU"] * 1e6 / io[q], tot[q, "cpu0"] * 1e6 / io[q],
-		       tot[q, "ring"] * 1000 / io[q], tot[q, "ipi"] * 1000 / io[q],
-		       tot[q, "ctxt"] * 1000 / io[q]
+		       q, tot[q, "cpuU"] * 1e6 / tot[q, "io0"], tot[q, "cpu0"] * 1e6 / tot[q, "io0"],
+		       tot[q, "ring"] * 1000 / tot[q, "ioU"], tot[q, "ipi"] * 1000 / tot[q, "ioU"],
+		       tot[q, "ctxt"] * 1000 / tot[q, "io0"]
 	}
+	if (!shown)
+		print "xen-bench-stat: no counters in the log (XR_STAT=1?)" > "/dev/stderr"
 }

@@ -1,17 +1,18 @@
 #!/bin/bash
 # tests/xen/bench/compare.sh - the benchmark's domU side (not a test; xen-run --frontend
-# both): the same fio job (io_uring randread 4k, iodepth 16, one job per vCPU, pinned)
-# on the same backend in one boot, first through xen-blkfront with max_queues=$XR_RINGS,
-# then through mq_xenfront with max_queues=$XR_RINGS (the device changes driver by
-# unbind + rmmod; xen-blkback reconnects).  Before the first: $XR_SETTLE_SECS s (30) of
-# the job to settle the rig.  Each configuration: a warm-up, $XR_ROUNDS rounds of
-# $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".  Ring scaling is rings.sh's.
+# both): the same fio job (io_uring randread 4k, iodepth $XR_IODEPTH (16), one job per
+# vCPU, pinned) on the same backend in one boot, first through xen-blkfront with
+# max_queues=$XR_RINGS, then through mq_xenfront with max_queues=$XR_RINGS (the device
+# changes driver by unbind + rmmod; xen-blkback reconnects).  Before the first:
+# $XR_SETTLE_SECS s (30) of the job to settle the rig.  Each configuration: a warm-up,
+# $XR_ROUNDS rounds of $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".
+# Ring scaling is rings.sh's.
 . /tests/lib/common.sh
 
 rings=${XR_RINGS:-2}
 n=$(nproc)
-common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth=16 --numjobs="$n"
-    --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
+common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth="${XR_IODEPTH:-16}"
+    --numjobs="$n" --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
 
 # measure NAME: rounds of the job on the current frontend; the median as XR-BENCH
 measure() {

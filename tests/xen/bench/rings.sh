@@ -1,26 +1,29 @@
 #!/bin/bash
 # tests/xen/bench/rings.sh - the ring-scaling benchmark's domU side (not a test;
 # xen-run --frontend both): mq_xenfront alone, the same fio job as compare.sh (io_uring
-# randread 4k, iodepth 16, one job per vCPU, pinned), alternating max_queues=1 and
-# max_queues=$XR_RINGS (the device changes rings by unbind + rmmod + insmod; xen-blkback
-# reconnects) for $XR_PAIRS pairs of $XR_BENCH_SECS s each, the order inside a pair
-# swapped every other pair so that neither ring count always runs later.  Before the
-# first: $XR_SETTLE_SECS s (60) of the job, split over both ring counts, settle the rig.  Prints
-# "XR-PAIR <n> <IOPS 1 ring> <IOPS N rings>" per pair.  XR_STAT=1: counters around
-# each measured run for scripts/xen-bench-stat.awk (xr_stat).
+# randread 4k, iodepth $XR_IODEPTH (16), one job per vCPU, pinned), alternating
+# max_queues=1 and max_queues=$XR_RINGS (the device changes rings by unbind + rmmod +
+# insmod; xen-blkback reconnects) for $XR_PAIRS pairs of $XR_BENCH_SECS s each, the
+# order inside a pair swapped every other pair so that neither ring count always runs
+# later.  Before the first: $XR_SETTLE_SECS s (60) of the job, split over both ring
+# counts, settle the rig.  Prints "XR-PAIR <n> <IOPS 1 ring> <IOPS N rings>" per pair.
+# XR_STAT=1: counters around each measured run for scripts/xen-bench-stat.awk.
 . /tests/lib/common.sh
 
 rings=${XR_RINGS:-2}
 n=$(nproc)
-common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth=16 --numjobs="$n"
-    --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
+common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth="${XR_IODEPTH:-16}"
+    --numjobs="$n" --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
 
-# xr_stat TAG: counters around a measured run (XR_STAT=1): the domU's CPU times and
-# interrupts, and dom0's (xl vcpu-list, /proc/stat, /proc/interrupts) on the console
+# xr_stat TAG: counters around a measured run (XR_STAT=1): the domU's CPU times,
+# interrupts and completed reads, and dom0's (xl vcpu-list, /proc/stat,
+# /proc/interrupts, the loop device's reads) on the console
 xr_stat() {
+    local r
     xr_request "dom0-stat $1"
     grep -E '^cpu|^ctxt' /proc/stat | sed "s/^/XR-STAT $1 /"
     grep -E "$XR_DEV|resched|callfunc|timer" /proc/interrupts | sed "s/^/XR-STAT $1 /"
+    read -r r _ </sys/block/$XR_DEV/stat && echo "XR-STAT $1 reads $r"
     sleep 2
 }
 
