@@ -8,22 +8,18 @@
 # $XR_ROUNDS rounds of $XR_BENCH_SECS s; prints "XR-BENCH <config> <median IOPS>".
 # Ring scaling is rings.sh's.
 . /tests/lib/common.sh
+. /tests/lib/bench.sh
 
 rings=${XR_RINGS:-2}
-n=$(nproc)
-common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth="${XR_IODEPTH:-16}"
-    --numjobs="$n" --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
 
 # measure NAME: rounds of the job on the current frontend; the median as XR-BENCH
 measure() {
     local r iops all=()
     xr_log "$1: $(cat /sys/block/$XR_DEV/mq/*/cpu_list 2>/dev/null | tr '\n' ' ')" \
         "irqs: $(grep -c "$XR_DEV\|blkif" /proc/interrupts) event channel(s)"
-    xr_fio "${common[@]}" --runtime=3 --time_based >/dev/null 2>&1 || true
+    xr_job_run 3
     for ((r = 1; r <= ${XR_ROUNDS:-3}; r++)); do
-        iops=$(xr_fio "${common[@]}" --runtime="${XR_BENCH_SECS:-10}" --time_based \
-            --output-format=terse --terse-version=3 2>/dev/null |
-            awk -F';' '{s += $8} END {print s + 0}')
+        iops=$(xr_job_iops "${XR_BENCH_SECS:-10}")
         xr_log "$1 round $r: $iops IOPS"
         all+=("$iops")
     done
@@ -35,7 +31,7 @@ xr_load_frontend stock "max_queues=$rings"
 # Throughput climbs during the first minutes of a boot, whoever drives the disk, and
 # xen-blkfront can only go first (it takes the device once per boot, and only a fresh
 # one): settle the rig before anything is measured.
-xr_fio "${common[@]}" --runtime="${XR_SETTLE_SECS:-30}" --time_based >/dev/null 2>&1 || true
+xr_job_run "${XR_SETTLE_SECS:-30}"
 measure "stock-q$rings"
 xr_unload_frontend
 xr_load_frontend mq "max_queues=$rings"

@@ -9,11 +9,9 @@
 # counts, settle the rig.  Prints "XR-PAIR <n> <IOPS 1 ring> <IOPS N rings>" per pair.
 # XR_STAT=1: counters around each measured run for scripts/xen-bench-stat.awk.
 . /tests/lib/common.sh
+. /tests/lib/bench.sh
 
 rings=${XR_RINGS:-2}
-n=$(nproc)
-common=(--rw=randread --bs=4k --ioengine=io_uring --iodepth="${XR_IODEPTH:-16}"
-    --numjobs="$n" --cpus_allowed="0-$((n - 1))" --cpus_allowed_policy=split --size=128M)
 
 # xr_stat TAG: counters around a measured run (XR_STAT=1): the domU's CPU times,
 # interrupts and completed reads, and dom0's (xl vcpu-list, /proc/stat,
@@ -32,11 +30,9 @@ xr_stat() {
 run() {
     xr_load_frontend mq "max_queues=$1"
     [[ $(xr_nr_hctx) == "$1" ]] || xr_fail "max_queues=$1: $(xr_nr_hctx) hardware queues"
-    xr_fio "${common[@]}" --runtime=3 --time_based >/dev/null 2>&1 || true
+    xr_job_run 3
     ((${XR_STAT:-0})) && xr_stat "q$1-begin"
-    iops=$(xr_fio "${common[@]}" --runtime="${XR_BENCH_SECS:-10}" --time_based \
-        --output-format=terse --terse-version=3 2>/dev/null |
-        awk -F';' '{s += $8} END {print s + 0}')
+    iops=$(xr_job_iops "${XR_BENCH_SECS:-10}")
     ((${XR_STAT:-0})) && xr_stat "q$1-end"
     xr_unload_frontend
 }
@@ -45,8 +41,7 @@ run() {
 # path (QEMU translates it), so run both ring counts twice before measuring.
 for q in "$rings" 1 "$rings" 1; do
     xr_load_frontend mq "max_queues=$q"
-    xr_fio "${common[@]}" --runtime=$((${XR_SETTLE_SECS:-60} / 4)) --time_based \
-        >/dev/null 2>&1 || true
+    xr_job_run $((${XR_SETTLE_SECS:-60} / 4))
     xr_unload_frontend
 done
 for ((p = 1; p <= ${XR_PAIRS:-8}; p++)); do
