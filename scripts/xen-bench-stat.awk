@@ -15,17 +15,14 @@ function count(src, tag, key, v,    q, ph) {
 		delete begin[src, key]
 	}
 }
-# dom0's lines: "dom0-stat qN-begin| <xl vcpu-list | /proc/stat | /proc/interrupts>"
+# dom0's lines: "dom0-stat qN-begin| <xl vcpu-list | /proc/stat | /proc/interrupts>";
+# every vCPU line of either domain is a counter of its own, summed per domain at the end
 /^dom0-stat q[0-9]+-(begin|end)\| / {
 	tag = $2; sub(/\|$/, "", tag)
-	if ($3 == "Domain-0" && $8 ~ /^[0-9.]+$/) { d0[tag] += $8; n0[tag]++ }
-	else if ($3 == "xr" && $8 ~ /^[0-9.]+$/) { du[tag] += $8; nu[tag]++ }
+	if ($3 == "Domain-0" && $8 ~ /^[0-9.]+$/) count("dom0", tag, "cpu0/" $5, $8)
+	else if ($3 == "xr" && $8 ~ /^[0-9.]+$/) count("dom0", tag, "cpuU/" $5, $8)
 	else if ($3 == "ctxt") count("dom0", tag, "ctxt", $4)
 	else if ($3 == "reads") count("dom0", tag, "io0", $4)
-	if (n0[tag] == 2 && nu[tag] == 2) {	# both vCPU lines of both domains
-		count("dom0", tag, "cpu0", d0[tag]); count("dom0", tag, "cpuU", du[tag])
-		delete d0[tag]; delete du[tag]; n0[tag] = 0; nu[tag] = 0
-	}
 	next
 }
 /^domU\| XR-STAT q[0-9]+-(begin|end) / {
@@ -42,7 +39,7 @@ function count(src, tag, key, v,    q, ph) {
 END {
 	for (k in sum) {
 		split(k, p, SUBSEP); q = p[1]; key = p[2]
-		if (key ~ /^ring/) key = "ring"; else if (key ~ /^ipi/) key = "ipi"
+		sub(/^ring.*/, "ring", key); sub(/^ipi.*/, "ipi", key); sub(/\/.*/, "", key)
 		tot[q, key] += sum[k]; qs[q] = 1
 	}
 	for (q in qs) {

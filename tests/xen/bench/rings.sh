@@ -22,6 +22,8 @@ xr_stat() {
     grep -E '^cpu|^ctxt' /proc/stat | sed "s/^/XR-STAT $1 /"
     grep -E "$XR_DEV|resched|callfunc|timer" /proc/interrupts | sed "s/^/XR-STAT $1 /"
     read -r r _ </sys/block/$XR_DEV/stat && echo "XR-STAT $1 reads $r"
+    # dom0 reads the console once a second: let it answer before the run starts or
+    # the device goes away (its counters are divided by its own reads anyway)
     sleep 2
 }
 
