@@ -18,6 +18,11 @@ ifneq ($(KBUILD_EXTMOD),)
 # KERNELRELEASE, which DKMS passes to the outer make): one pass builds
 # every module, so modpost resolves mq_core's exports for its drivers
 # without KBUILD_EXTRA_SYMBOLS.
+ifeq ($(MQ_COMPAT_INC),)
+$(error MQ_COMPAT_INC is not set: build through this Makefile (make, dkms), which runs the compat probes first)
+endif
+# The compat probes' answers for this kernel (mq_core/mq_compat.h).
+subdir-ccflags-y += -I$(MQ_COMPAT_INC)
 obj-m += mq_core/
 obj-m += mq_nullblk/
 obj-m += tests/
@@ -26,11 +31,12 @@ obj-m += mq_virtio/
 obj-m += mq_xenfront/
 else
 
-# The running kernel's headers if present, else the newest installed tree.
+# The running kernel's headers if present, else the newest installed tree
+# (a Debian 12 kernel on the host). A kernel of another release of the
+# matrix (scripts/kernels) is built inside that release's root.
 KVER ?= $(shell if [ -d /lib/modules/$$(uname -r)/build ]; then uname -r; \
 	else ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n1 | \
 	     cut -d/ -f4; fi)
-KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
 W ?= 1
 
@@ -38,26 +44,55 @@ ifeq ($(KVER),)
 $(error no kernel headers found: install linux-headers-amd64 or pass KVER=)
 endif
 
-.PHONY: all modules install clean lint check check-xen check-debug bench profile check-kver print-kver
+# Not on this system, but in a build root: the build goals run there
+# (scripts/kernels exec), the others (check, bench ...) here.
+ifeq ($(MQ_IN_ROOT)$(KDIR),)
+ifeq ($(wildcard /lib/modules/$(KVER)/build/Makefile),)
+MQ_ROOT := $(shell scripts/kernels root $(KVER) 2>/dev/null)
+endif
+endif
+
+.PHONY: all compat modules install clean lint check check-xen check-debug bench profile check-kver print-kver deb
 
 all: modules
 
 print-kver:
 	@echo $(KVER)
 
+ifneq ($(filter-out /,$(MQ_ROOT)),)
+compat modules install clean:
+	+scripts/kernels exec $(KVER) -- $(MAKE) $@ KVER=$(KVER) W=$(W)
 check-kver:
-	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR) (KVER=$(KVER))"; exit 1; }
+	@:
+else
 
-modules: check-kver
-	$(MAKE) -C $(KDIR) M=$(PWD) W=$(W) modules
+KDIR ?= /lib/modules/$(KVER)/build
+# Per-kernel compat probe results (scripts/compat-probe).
+COMPAT_DIR := $(PWD)/.compat/$(KVER)
+
+check-kver:
+	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR) (KVER=$(KVER); scripts/kernels setup)"; exit 1; }
+
+# The tree builds for one kernel at a time: another KVER cleans first.
+compat: check-kver
+	@if [ -f .kver ] && [ "$$(cat .kver)" != "$(KVER)" ]; then \
+		echo "  CLEAN   objects of $$(cat .kver) (now building $(KVER))"; \
+		$(MAKE) -s -C $(KDIR) M=$(PWD) MQ_COMPAT_INC=$(COMPAT_DIR) clean >/dev/null 2>&1 || true; \
+	fi; echo "$(KVER)" > .kver
+	+scripts/compat-probe $(KDIR) $(COMPAT_DIR)
+
+modules: compat
+	$(MAKE) -C $(KDIR) M=$(PWD) W=$(W) MQ_COMPAT_INC=$(COMPAT_DIR) modules
 
 install: modules
-	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_DIR=updates modules_install
+	$(MAKE) -C $(KDIR) M=$(PWD) MQ_COMPAT_INC=$(COMPAT_DIR) INSTALL_MOD_DIR=updates modules_install
 	depmod -a $(KVER)
 
 clean:
-	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || true
+	$(MAKE) -C $(KDIR) M=$(PWD) MQ_COMPAT_INC=$(COMPAT_DIR) clean 2>/dev/null || true
+	rm -rf .compat .kver
 	rm -f $(shell find . -name '*.ur-safe' -o -name '*.mod.c' 2>/dev/null)
+endif
 
 lint: check-kver
 	scripts/lint KVER=$(KVER)
@@ -66,7 +101,7 @@ check: modules
 	scripts/check KVER=$(KVER)
 
 check-xen: modules
-	scripts/check-xen
+	scripts/check-xen KVER=$(KVER)
 
 # Builds the suite itself, against the debug kernel's tree (not KDIR above).
 check-debug:

@@ -18,32 +18,36 @@
 
 struct workqueue_struct *mq_wq;
 
-static int mq_open(struct block_device *bdev, fmode_t mode)
+/*
+ * The kernel's block_device_operations methods, in the running kernel's
+ * signatures, forwarding to the driver's &struct mq_disk_ops.
+ */
+static int mq_do_open(struct gendisk *disk, blk_mode_t mode)
 {
-	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+	struct mq_queue *q = mq_disk_queue(disk);
 	int ret = 0;
 
 	/* Pin the driver too, so it cannot be unloaded while we are open. */
 	if (!try_module_get(q->owner))
 		return -ENXIO;
 	if (q->drv_fops && q->drv_fops->open)
-		ret = q->drv_fops->open(bdev, mode);
+		ret = q->drv_fops->open(disk, mode);
 	if (ret)
 		module_put(q->owner);
 	return ret;
 }
 
-static void mq_release(struct gendisk *disk, fmode_t mode)
+static void mq_do_release(struct gendisk *disk)
 {
 	struct mq_queue *q = mq_disk_queue(disk);
 
 	if (q->drv_fops && q->drv_fops->release)
-		q->drv_fops->release(disk, mode);
+		q->drv_fops->release(disk);
 	module_put(q->owner);
 }
 
-static int mq_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
-		    unsigned long arg)
+static int mq_ioctl(struct block_device *bdev, blk_mode_t mode,
+		    unsigned int cmd, unsigned long arg)
 {
 	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
 
@@ -52,7 +56,7 @@ static int mq_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
 	return -ENOTTY;
 }
 
-static int mq_compat_ioctl(struct block_device *bdev, fmode_t mode,
+static int mq_compat_ioctl(struct block_device *bdev, blk_mode_t mode,
 			   unsigned int cmd, unsigned long arg)
 {
 	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
@@ -62,18 +66,42 @@ static int mq_compat_ioctl(struct block_device *bdev, fmode_t mode,
 	return -ENOIOCTLCMD;
 }
 
-static int mq_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+static int mq_do_getgeo(struct gendisk *disk, struct hd_geometry *geo)
 {
-	struct mq_queue *q = mq_disk_queue(bdev->bd_disk);
+	struct mq_queue *q = mq_disk_queue(disk);
 
 	if (q->drv_fops && q->drv_fops->getgeo)
-		return q->drv_fops->getgeo(bdev, geo);
+		return q->drv_fops->getgeo(disk, geo);
 	/* Like most virtual disks: 64 heads, 32 sectors. */
 	geo->heads = 64;
 	geo->sectors = 32;
-	geo->cylinders = get_capacity(bdev->bd_disk) >> 11;
+	geo->cylinders = get_capacity(disk) >> 11;
 	return 0;
 }
+
+#ifdef HAVE_BLK_MODE_T
+#define mq_open		mq_do_open
+#define mq_release	mq_do_release
+#else
+static int mq_open(struct block_device *bdev, fmode_t mode)
+{
+	return mq_do_open(bdev->bd_disk, mode);
+}
+
+static void mq_release(struct gendisk *disk, fmode_t mode)
+{
+	mq_do_release(disk);
+}
+#endif
+
+#ifdef HAVE_GETGEO_GENDISK
+#define mq_getgeo	mq_do_getgeo
+#else
+static int mq_getgeo(struct block_device *bdev, struct hd_geometry *geo)
+{
+	return mq_do_getgeo(bdev->bd_disk, geo);
+}
+#endif
 
 /*
  * Persistent reservations: the driver's pr_ops, if it has any, behind the
@@ -515,7 +543,7 @@ struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
 		kfree(q);
 		return ERR_PTR(-ENOMEM);
 	}
-	q->disk = blk_alloc_disk(set->numa_node);
+	q->disk = mq_compat_alloc_disk(set->numa_node);
 	if (!q->disk) {
 		percpu_ref_exit(&q->usage);
 		kfree(q);
@@ -539,8 +567,6 @@ struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
 	atomic_set(&q->nr_active, 0);
 
 	kq = q->disk->queue;
-	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, kq);
-	blk_queue_flag_set(QUEUE_FLAG_IO_STAT, kq);
 	blk_queue_flag_set(QUEUE_FLAG_SAME_COMP, kq);
 
 	if (set->flags & MQ_F_BLOCKING) {
@@ -592,11 +618,8 @@ void mq_set_poll(struct mq_queue *q, bool enable)
 {
 	struct mq_tag_set *set = q->tag_set;
 
-	if (enable && set->nr_maps > MQ_HCTX_POLL &&
-	    set->map[MQ_HCTX_POLL].nr_queues)
-		blk_queue_flag_set(QUEUE_FLAG_POLL, q->disk->queue);
-	else
-		blk_queue_flag_clear(QUEUE_FLAG_POLL, q->disk->queue);
+	mq_compat_set_poll(q->disk->queue, enable && set->nr_maps > MQ_HCTX_POLL &&
+			   set->map[MQ_HCTX_POLL].nr_queues);
 }
 EXPORT_SYMBOL_GPL(mq_set_poll);
 
@@ -698,7 +721,7 @@ static void mq_drain_queue(struct mq_queue *q)
 {
 	mq_mark_dying(q);
 	mq_freeze_queue_wait(q);
-	del_timer_sync(&q->timeout_timer);
+	timer_delete_sync(&q->timeout_timer);
 	cancel_work_sync(&q->timeout_work);
 	cancel_delayed_work_sync(&q->requeue_work);
 }
@@ -778,7 +801,7 @@ static int mq_rebuild_queues(struct mq_tag_set *set)
 		mq_remap_queue(q);
 		if (!(set->nr_maps > MQ_HCTX_POLL &&
 		      set->map[MQ_HCTX_POLL].nr_queues))
-			blk_queue_flag_clear(QUEUE_FLAG_POLL, q->disk->queue);
+			mq_compat_set_poll(q->disk->queue, false);
 	}
 	return 0;
 }
@@ -793,7 +816,7 @@ static void mq_teardown_queues(struct mq_tag_set *set)
 			mq_debugfs_unregister_hctxs(q);
 			mq_sysfs_unregister_hctxs(q);
 		}
-		del_timer_sync(&q->timeout_timer);
+		timer_delete_sync(&q->timeout_timer);
 		cancel_work_sync(&q->timeout_work);
 		if (q->hctxs)
 			mq_free_hctxs(q);

@@ -181,6 +181,10 @@ static inline void mq_acct_done(struct mq_request *rq)
 /* core.c */
 extern struct workqueue_struct *mq_wq;
 extern const struct block_device_operations mq_fops;
+
+/* limits.c: what differs between kernels in a disk's setup */
+struct gendisk *mq_compat_alloc_disk(int node);
+void mq_compat_set_poll(struct request_queue *kq, bool on);
 int __mq_queue_enter(struct mq_queue *q, bool nowait);
 bool mq_queue_enter_slow(struct mq_queue *q, struct bio *bio);
 

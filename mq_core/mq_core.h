@@ -27,7 +27,7 @@
 #include <linux/scatterlist.h>
 #include <linux/workqueue.h>
 #include <linux/timer.h>
-#include <linux/workqueue.h>
+#include "mq_compat.h"
 
 struct mq_tag_set;
 struct mq_queue;
@@ -35,6 +35,8 @@ struct mq_hw_ctx;
 struct mq_request;
 struct mq_tags;
 struct mq_hctx_stats;
+struct hd_geometry;
+struct pr_ops;
 
 /**
  * enum mq_hctx_type - which CPU map a request is steered by
@@ -173,6 +175,84 @@ struct mq_ops {
 #define MQ_F_TAG_QUEUE_SHARED	BIT(8)
 
 /**
+ * struct mq_disk_ops - a driver's optional disk methods
+ * @open: the disk is opened (%BLK_OPEN_* in @mode); an error fails the open
+ * @release: the last opener closed it
+ * @ioctl: an ioctl the block layer did not handle; -ENOTTY if unknown
+ * @compat_ioctl: the same from a 32-bit process; -ENOIOCTLCMD if unknown
+ * @getgeo: the disk's geometry (default: 64 heads, 32 sectors)
+ * @pr_ops: persistent reservation methods
+ *
+ * The same signatures on every kernel (the newest kernel's): the core's own
+ * &block_device_operations adapts them to the running kernel's.
+ */
+struct mq_disk_ops {
+	int (*open)(struct gendisk *disk, blk_mode_t mode);
+	void (*release)(struct gendisk *disk);
+	int (*ioctl)(struct block_device *bdev, blk_mode_t mode,
+		     unsigned int cmd, unsigned long arg);
+	int (*compat_ioctl)(struct block_device *bdev, blk_mode_t mode,
+			    unsigned int cmd, unsigned long arg);
+	int (*getgeo)(struct gendisk *disk, struct hd_geometry *geo);
+	const struct pr_ops *pr_ops;
+};
+
+/* &mq_limits.features */
+/* Volatile write cache: the disk receives flushes. */
+#define MQ_LIM_WRITE_CACHE	BIT(0)
+/* Forced unit access writes (only with %MQ_LIM_WRITE_CACHE). */
+#define MQ_LIM_FUA		BIT(1)
+/* A rotational device (the default is non-rotational). */
+#define MQ_LIM_ROTATIONAL	BIT(2)
+/* I/O timings feed the entropy pool. */
+#define MQ_LIM_ADD_RANDOM	BIT(3)
+
+/**
+ * struct mq_limits - a disk's limits and features, the same on every kernel
+ * @logical_block_size: bytes, 512 .. PAGE_SIZE, power of two
+ * @physical_block_size: bytes (at least @logical_block_size)
+ * @io_min: preferred minimum I/O size in bytes
+ * @io_opt: optimal I/O size in bytes (0: none)
+ * @alignment_offset: bytes the first aligned block is offset by
+ * @max_hw_sectors: largest request, 512-byte sectors
+ * @max_segments: most data segments in a request
+ * @max_segment_size: largest segment in bytes
+ * @seg_boundary_mask: a segment must not cross this boundary
+ * @dma_alignment: mask a buffer's address and length must be aligned to
+ * @max_discard_sectors: largest discard (0: no discard)
+ * @max_discard_segments: ranges in one discard request
+ * @discard_granularity: bytes
+ * @discard_alignment: bytes
+ * @max_write_zeroes_sectors: largest write-zeroes (0: none)
+ * @max_secure_erase_sectors: largest secure erase (0: none)
+ * @features: %MQ_LIM_*
+ *
+ * Read the current values with mq_get_limits(), change what the driver
+ * knows and apply them with mq_set_limits().  On kernels with atomic limits
+ * updates (queue_limits_commit_update) that is what is used; on older ones
+ * the core applies them field by field with the queue frozen.
+ */
+struct mq_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int io_min;
+	unsigned int io_opt;
+	unsigned int alignment_offset;
+	unsigned int max_hw_sectors;
+	unsigned int max_segments;
+	unsigned int max_segment_size;
+	unsigned long seg_boundary_mask;
+	unsigned int dma_alignment;
+	unsigned int max_discard_sectors;
+	unsigned int max_discard_segments;
+	unsigned int discard_granularity;
+	unsigned int discard_alignment;
+	unsigned int max_write_zeroes_sectors;
+	unsigned int max_secure_erase_sectors;
+	unsigned int features;
+};
+
+/**
  * struct mq_tag_set - tags and requests shared by one or more queues
  * @ops: the driver's operations
  * @nr_hw_queues: hardware queues, all map types together
@@ -187,10 +267,10 @@ struct mq_ops {
  * @timeout: request timeout in jiffies (0: 30 s)
  * @flags: %MQ_F_*
  * @driver_data: for the driver
- * @fops: optional extra disk methods (@open, @release, @ioctl,
- *	@compat_ioctl, @getgeo, @pr_ops); the core owns @submit_bio and
- *	@poll_bio and forwards the others.  Must stay valid while the
- *	driver module is loaded (static const in the driver).
+ * @fops: optional extra disk methods (&struct mq_disk_ops); the core
+ *	owns the gendisk's &block_device_operations and forwards to these.
+ *	Must stay valid while the driver module is loaded (static const in
+ *	the driver).
  *
  * Private to the core: everything below @fops.
  */
@@ -206,7 +286,7 @@ struct mq_tag_set {
 	unsigned int timeout;
 	unsigned int flags;
 	void *driver_data;
-	const struct block_device_operations *fops;
+	const struct mq_disk_ops *fops;
 
 	/* private */
 	struct module *owner;
@@ -332,7 +412,7 @@ struct mq_queue {
 	struct work_struct timeout_work;
 	struct list_head set_node;
 	struct module *owner;
-	const struct block_device_operations *drv_fops;
+	const struct mq_disk_ops *drv_fops;
 	struct kobject *mq_kobj;
 	struct dentry *debugfs_dir;
 	atomic_t nr_active;
@@ -499,6 +579,8 @@ int mq_add_disk_groups(struct mq_queue *q, struct device *parent,
 void mq_remove_disk(struct mq_queue *q);
 void mq_free_queue(struct mq_queue *q);
 void mq_set_poll(struct mq_queue *q, bool enable);
+void mq_get_limits(struct mq_queue *q, struct mq_limits *lim);
+int mq_set_limits(struct mq_queue *q, const struct mq_limits *lim);
 int mq_set_queue_timeout(struct mq_queue *q, unsigned int timeout);
 unsigned int mq_queue_timeout(struct mq_queue *q);
 

@@ -31,7 +31,7 @@ void mq_add_timer(struct mq_request *rq)
 
 void mq_timeout_timer_fn(struct timer_list *t)
 {
-	struct mq_queue *q = from_timer(q, t, timeout_timer);
+	struct mq_queue *q = timer_container_of(q, t, timeout_timer);
 
 	queue_work(mq_wq, &q->timeout_work);
 }

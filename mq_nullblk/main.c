@@ -584,8 +584,8 @@ static int nullb_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
 	INIT_LIST_HEAD(&nq->poll_list);
 	spin_lock_init(&nq->timer_lock);
 	INIT_LIST_HEAD(&nq->timer_list);
-	hrtimer_init(&nq->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	nq->timer.function = nullb_queue_timer_fn;
+	hrtimer_setup(&nq->timer, nullb_queue_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_ABS);
 	hctx->driver_data = nq;
 	return 0;
 }
@@ -750,32 +750,31 @@ static int nullb_validate_dev(struct nullb_device *dev)
 	return 0;
 }
 
-static void nullb_setup_disk(struct nullb *nullb)
+static int nullb_setup_disk(struct nullb *nullb)
 {
 	struct nullb_device *dev = nullb->dev;
 	struct gendisk *disk = nullb->q->disk;
-	struct request_queue *q = disk->queue;
+	struct mq_limits lim;
 
 	strscpy(disk->disk_name, dev->name, sizeof(disk->disk_name));
 	set_capacity(disk, (sector_t)dev->size << (20 - SECTOR_SHIFT));
 
-	blk_queue_logical_block_size(q, dev->blocksize);
-	blk_queue_physical_block_size(q, dev->blocksize);
+	mq_get_limits(nullb->q, &lim);
+	lim.logical_block_size = dev->blocksize;
+	lim.physical_block_size = dev->blocksize;
+	lim.io_min = dev->blocksize;
 	/* 0: the block layer's default, as null_blk (255 sectors) */
-	blk_queue_max_hw_sectors(q, dev->max_sectors ?: BLK_SAFE_MAX_SECTORS);
-
+	lim.max_hw_sectors = dev->max_sectors ?: BLK_SAFE_MAX_SECTORS;
+	lim.features &= ~(MQ_LIM_ROTATIONAL | MQ_LIM_ADD_RANDOM);
 	if (dev->memory_backed) {
-		blk_queue_write_cache(q, true, true);
-		blk_queue_max_write_zeroes_sectors(q, UINT_MAX >> SECTOR_SHIFT);
+		lim.features |= MQ_LIM_WRITE_CACHE | MQ_LIM_FUA;
+		lim.max_write_zeroes_sectors = UINT_MAX >> SECTOR_SHIFT;
 		if (dev->discard) {
-			q->limits.discard_granularity = dev->blocksize;
-			blk_queue_max_discard_sectors(q,
-						      UINT_MAX >> SECTOR_SHIFT);
+			lim.discard_granularity = dev->blocksize;
+			lim.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
 		}
 	}
-
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, q);
+	return mq_set_limits(nullb->q, &lim);
 }
 
 /**
@@ -813,8 +812,8 @@ int nullb_add_dev(struct nullb_device *dev)
 	nullb->gfp = dev->blocking ? GFP_NOIO : (GFP_NOWAIT | __GFP_NOWARN);
 	nullb->mbps = dev->mbps;
 	atomic_long_set(&nullb->cur_bytes, nullb_bytes_per_tick(dev->mbps));
-	hrtimer_init(&nullb->bw_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	nullb->bw_timer.function = nullb_bw_timer_fn;
+	hrtimer_setup(&nullb->bw_timer, nullb_bw_timer_fn, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL);
 
 	if (dev->shared_tags) {
 		ret = nullb_get_shared_set();
@@ -836,7 +835,9 @@ int nullb_add_dev(struct nullb_device *dev)
 	}
 	nullb->q = q;
 
-	nullb_setup_disk(nullb);
+	ret = nullb_setup_disk(nullb);
+	if (ret)
+		goto free_queue;
 	if (nullb->tag_set->map[MQ_HCTX_POLL].nr_queues)
 		mq_set_poll(q, true);
 
@@ -864,6 +865,7 @@ int nullb_add_dev(struct nullb_device *dev)
 remove_debugfs:
 	debugfs_remove_recursive(nullb->dbg);
 	hrtimer_cancel(&nullb->bw_timer);
+free_queue:
 	mq_free_queue(q);
 put_tag_set:
 	nullb_put_tag_set(nullb);

@@ -7,7 +7,6 @@
 
 #include <linux/blkdev.h>
 #include <linux/module.h>
-#include <asm/unaligned.h>
 
 #include "mq_scsi_priv.h"
 
@@ -201,7 +200,7 @@ static enum mq_scsi_disp mq_scsi_disp(struct mq_scsi_cmnd *cmd,
 		*sts = BLK_STS_RESOURCE;
 		return MQ_DISP_RETRY_LATER;
 	case SAM_STAT_RESERVATION_CONFLICT:
-		*sts = BLK_STS_NEXUS;
+		*sts = BLK_STS_RESV_CONFLICT;
 		return MQ_DISP_DONE;
 	default:
 		*sts = BLK_STS_IOERR;

@@ -89,7 +89,7 @@ struct mq_scsi_sense {
 
 extern struct class mq_scsi_host_class;
 extern struct class mq_scsi_dev_class;
-extern const struct block_device_operations mq_sd_fops;
+extern const struct mq_disk_ops mq_sd_fops;
 extern const struct attribute_group *mq_scsi_host_groups[];
 extern const struct attribute_group *mq_scsi_dev_groups[];
 
@@ -131,7 +131,7 @@ void mq_scsi_debugfs_add(struct mq_scsi_device *sdev);
 void mq_scsi_debugfs_remove(struct mq_scsi_device *sdev);
 
 /* sg_io.c */
-int mq_scsi_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
+int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		  unsigned long arg);
 
 #endif /* _MQ_SCSI_PRIV_H */

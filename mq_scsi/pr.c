@@ -8,7 +8,6 @@
 #include <linux/blkdev.h>
 #include <linux/pr.h>
 #include <linux/slab.h>
-#include <asm/unaligned.h>
 
 #include "mq_scsi_priv.h"
 

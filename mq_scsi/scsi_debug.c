@@ -20,7 +20,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <asm/unaligned.h>
 
 #include "mq_scsi.h"
 
@@ -1013,8 +1012,8 @@ static int sdebug_queuecommand(struct mq_scsi_host *shost,
 
 	sc->cmd = cmd;
 	if (!sc->timer_ready) {
-		hrtimer_init(&sc->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-		sc->timer.function = sdebug_timer_fn;
+		hrtimer_setup(&sc->timer, sdebug_timer_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL);
 		sc->timer_ready = true;
 	}
 	sc->counted = false;

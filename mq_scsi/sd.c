@@ -8,7 +8,6 @@
 #include <linux/blkdev.h>
 #include <linux/idr.h>
 #include <linux/module.h>
-#include <asm/unaligned.h>
 
 #include "mq_scsi_priv.h"
 
@@ -196,9 +195,9 @@ blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq)
 	}
 }
 
-static int mq_sd_open(struct block_device *bdev, fmode_t mode)
+static int mq_sd_open(struct gendisk *disk, blk_mode_t mode)
 {
-	struct mq_scsi_device *sdev = mq_disk_queue(bdev->bd_disk)->queuedata;
+	struct mq_scsi_device *sdev = mq_disk_queue(disk)->queuedata;
 
 	if (READ_ONCE(sdev->state) != MQ_SDEV_RUNNING)
 		return -ENXIO;
@@ -207,15 +206,14 @@ static int mq_sd_open(struct block_device *bdev, fmode_t mode)
 	return 0;
 }
 
-static void mq_sd_release(struct gendisk *disk, fmode_t mode)
+static void mq_sd_release(struct gendisk *disk)
 {
 	struct mq_scsi_device *sdev = mq_disk_queue(disk)->queuedata;
 
 	put_device(&sdev->dev);
 }
 
-const struct block_device_operations mq_sd_fops = {
-	.owner		= THIS_MODULE,
+const struct mq_disk_ops mq_sd_fops = {
 	.open		= mq_sd_open,
 	.release	= mq_sd_release,
 	.ioctl		= mq_scsi_ioctl,
@@ -246,7 +244,7 @@ static int mq_sd_format_name(char *buf, int len, int index)
 
 /* Pick how discards go, like sd: the B2 page decides when present. */
 static void mq_sd_config_lbp(struct mq_scsi_device *sdev,
-			     struct request_queue *kq)
+			     struct mq_limits *lim)
 {
 	unsigned int shift = ilog2(sdev->sector_size) - SECTOR_SHIFT;
 	u32 max_blocks = 0;
@@ -281,27 +279,27 @@ static void mq_sd_config_lbp(struct mq_scsi_device *sdev,
 	/* a bio's size is an unsigned int of bytes */
 	sectors = min_t(u64, (u64)max_blocks << shift,
 			(UINT_MAX >> SECTOR_SHIFT) & ~((1U << shift) - 1));
-	blk_queue_max_discard_sectors(kq, sectors);
+	lim->max_discard_sectors = sectors;
 	if (max_blocks) {
-		kq->limits.discard_granularity =
+		lim->discard_granularity =
 			max_t(u32, sdev->phys_block_size,
 			      sdev->unmap_granularity * sdev->sector_size);
 		if (sdev->unmap_alignment_valid)
-			kq->limits.discard_alignment =
+			lim->discard_alignment =
 				(sdev->unmap_alignment * sdev->sector_size) %
-				kq->limits.discard_granularity;
+				lim->discard_granularity;
 	}
 	/* write-zeroes: WRITE SAME(16) when the device gives a limit */
 	max_blocks = min_t(u32, sdev->max_ws_blocks, MQ_SD_MAX_WS16_BLOCKS);
-	blk_queue_max_write_zeroes_sectors(kq, (u64)max_blocks << shift);
+	lim->max_write_zeroes_sectors = (u64)max_blocks << shift;
 }
 
 int mq_sd_add_disk(struct mq_scsi_device *sdev)
 {
 	const struct mq_scsi_host_template *t = sdev->host->hostt;
 	struct gendisk *disk = sdev->q->disk;
-	struct request_queue *kq = disk->queue;
 	unsigned int max_sectors = t->max_sectors;
+	struct mq_limits lim;
 	int ret;
 
 	ret = ida_alloc_max(&mq_sd_index_ida, MQ_SD_MAX_DISKS - 1, GFP_KERNEL);
@@ -321,13 +319,20 @@ int mq_sd_add_disk(struct mq_scsi_device *sdev)
 		if (m >= PAGE_SIZE >> SECTOR_SHIFT && m < max_sectors)
 			max_sectors = m;
 	}
-	blk_queue_logical_block_size(kq, sdev->sector_size);
-	blk_queue_physical_block_size(kq, sdev->phys_block_size);
-	blk_queue_io_min(kq, sdev->phys_block_size);
-	blk_queue_max_hw_sectors(kq, max_sectors);
-	blk_queue_max_segments(kq, t->sg_tablesize);
-	blk_queue_write_cache(kq, sdev->wce, sdev->wce && sdev->fua);
-	mq_sd_config_lbp(sdev, kq);
+	mq_get_limits(sdev->q, &lim);
+	lim.logical_block_size = sdev->sector_size;
+	lim.physical_block_size = sdev->phys_block_size;
+	lim.io_min = sdev->phys_block_size;
+	lim.max_hw_sectors = max_sectors;
+	lim.max_segments = t->sg_tablesize;
+	lim.features &= ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA);
+	if (sdev->wce)
+		lim.features |= MQ_LIM_WRITE_CACHE |
+				(sdev->fua ? MQ_LIM_FUA : 0);
+	mq_sd_config_lbp(sdev, &lim);
+	ret = mq_set_limits(sdev->q, &lim);
+	if (ret)
+		goto err_ida;
 	set_capacity(disk, sdev->capacity <<
 		     (ilog2(sdev->sector_size) - SECTOR_SHIFT));
 	ret = mq_add_disk_parent(sdev->q, &sdev->dev);

@@ -142,7 +142,7 @@ out:
 }
 
 /* &block_device_operations.ioctl of our disks. */
-int mq_scsi_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd,
+int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		  unsigned long arg)
 {
 	struct mq_scsi_device *sdev = mq_disk_queue(bdev->bd_disk)->queuedata;
