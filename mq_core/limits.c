@@ -171,9 +171,10 @@ static int mq_check_limits(struct mq_queue *q, const struct mq_limits *lim)
 /**
  * mq_set_limits - apply limits and features to a queue's disk
  * @q: the queue
- * @lim: the complete set (start from mq_get_limits())
+ * @new: the complete set (start from mq_get_limits())
  *
- * %MQ_LIM_FUA without %MQ_LIM_WRITE_CACHE is dropped, as the block layer
+ * A physical block size or minimum I/O size below the logical block size
+ * is raised to it, and %MQ_LIM_FUA without %MQ_LIM_WRITE_CACHE is dropped, as the block layer
  * does.  Where the kernel commits limits atomically
  * (queue_limits_commit_update) the whole set is validated and applied as
  * one; elsewhere field by field.  Either way a set the core finds invalid
@@ -183,12 +184,17 @@ static int mq_check_limits(struct mq_queue *q, const struct mq_limits *lim)
  * caller keeps concurrent updates of one disk apart).
  * Return: 0, or -EINVAL (logged) for an invalid set.
  */
-int mq_set_limits(struct mq_queue *q, const struct mq_limits *lim)
+int mq_set_limits(struct mq_queue *q, const struct mq_limits *new)
 {
 	struct request_queue *kq = q->disk->queue;
+	struct mq_limits adj = *new, *lim = &adj;
 	unsigned int features = lim->features;
 	int ret;
 
+	/* As the block layer does: never below the logical block size. */
+	lim->physical_block_size = max(lim->physical_block_size,
+				       lim->logical_block_size);
+	lim->io_min = max(lim->io_min, lim->physical_block_size);
 	ret = mq_check_limits(q, lim);
 	if (ret)
 		return ret;

@@ -27,6 +27,7 @@
 #include <linux/virtio_config.h>
 #include <uapi/linux/virtio_ring.h>
 
+#include "../mq_core/mq_compat_virtio.h"
 #include "virtio_blk.h"
 
 static int mqvb_major;
@@ -609,7 +610,7 @@ static int mqvb_init_vqs(struct mqvb_dev *vb)
 		vb->vqs[i].poll = poll;
 		spin_lock_init(&vb->vqs[i].lock);
 	}
-	err = virtio_find_vqs(vdev, nr, vqs, callbacks, names, &desc);
+	err = mq_find_vqs(vdev, nr, vqs, callbacks, names, &desc);
 	if (err) {
 		/* Queues it enabled before failing stay enabled until a reset. */
 		virtio_reset_device(vdev);
@@ -707,15 +708,21 @@ static void mqvb_update_capacity(struct mqvb_dev *vb, bool resize)
  * Without VIRTIO_BLK_F_CONFIG_WCE the cache is write back exactly when
  * the device can flush.
  */
-void mqvb_update_cache_mode(struct mqvb_dev *vb)
+int mqvb_update_cache_mode(struct mqvb_dev *vb)
 {
+	struct mq_limits lim;
 	u8 wb;
 
 	if (virtio_cread_feature(vb->vdev, VIRTIO_BLK_F_CONFIG_WCE,
 				 struct virtio_blk_config, wce, &wb))
 		wb = mqvb_has_flush(vb);
-	blk_queue_write_cache(vb->q->disk->queue, wb && mqvb_has_flush(vb),
-			      false);
+	mq_get_limits(vb->q, &lim);
+	if (wb && mqvb_has_flush(vb))
+		lim.features |= MQ_LIM_WRITE_CACHE;
+	else
+		lim.features &= ~MQ_LIM_WRITE_CACHE;
+	lim.features &= ~MQ_LIM_FUA;
+	return mq_set_limits(vb->q, &lim);
 }
 
 static void mqvb_config_work(struct work_struct *work)
@@ -723,7 +730,10 @@ static void mqvb_config_work(struct work_struct *work)
 	struct mqvb_dev *vb = container_of(work, struct mqvb_dev, config_work);
 
 	mqvb_update_capacity(vb, true);
+	/* cfg_lock: one read-modify-write of the limits at a time. */
+	mutex_lock(&vb->cfg_lock);
 	mqvb_update_cache_mode(vb);
+	mutex_unlock(&vb->cfg_lock);
 }
 
 static void mqvb_config_changed(struct virtio_device *vdev)
@@ -738,7 +748,8 @@ static int mqvb_setup_disk(struct mqvb_dev *vb)
 {
 	struct virtio_device *vdev = vb->vdev;
 	struct gendisk *disk = vb->q->disk;
-	struct request_queue *kq = disk->queue;
+	struct mq_limits lim;
+	int err;
 	u32 v, blk_size, max_size, opt_io;
 	u16 min_io;
 	u8 exp, align;
@@ -752,15 +763,16 @@ static int mqvb_setup_disk(struct mqvb_dev *vb)
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_RO))
 		set_disk_ro(disk, true);
 
-	blk_queue_max_segments(kq, vb->sg_elems);
-	blk_queue_max_hw_sectors(kq, UINT_MAX);
+	mq_get_limits(vb->q, &lim);
+	lim.max_segments = vb->sg_elems;
+	lim.max_hw_sectors = UINT_MAX;
 	dma = virtio_max_dma_size(vdev);
 	max_size = min_t(size_t, dma, U32_MAX);
 	if (!virtio_cread_feature(vdev, VIRTIO_BLK_F_SIZE_MAX,
 				  struct virtio_blk_config, size_max, &v))
 		max_size = min(max_size, v);
 	max_size = max_t(u32, max_size, PAGE_SIZE);
-	blk_queue_max_segment_size(kq, max_size);
+	lim.max_segment_size = max_size;
 
 	blk_size = SECTOR_SIZE;
 	if (!virtio_cread_feature(vdev, VIRTIO_BLK_F_BLK_SIZE,
@@ -771,48 +783,50 @@ static int mqvb_setup_disk(struct mqvb_dev *vb)
 		}
 		blk_size = v;
 	}
-	blk_queue_logical_block_size(kq, blk_size);
+	lim.logical_block_size = blk_size;
 
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_TOPOLOGY)) {
 		virtio_cread(vdev, struct virtio_blk_config,
 			     physical_block_exp, &exp);
 		if (exp && exp < 16)
-			blk_queue_physical_block_size(kq, blk_size << exp);
+			lim.physical_block_size = blk_size << exp;
 		virtio_cread(vdev, struct virtio_blk_config,
 			     alignment_offset, &align);
 		if (align)
-			blk_queue_alignment_offset(kq, blk_size * align);
+			lim.alignment_offset = blk_size * align;
 		virtio_cread(vdev, struct virtio_blk_config, min_io_size,
 			     &min_io);
 		if (min_io)
-			blk_queue_io_min(kq, blk_size * min_io);
+			lim.io_min = blk_size * min_io;
 		virtio_cread(vdev, struct virtio_blk_config, opt_io_size,
 			     &opt_io);
 		if (opt_io)
-			blk_queue_io_opt(kq, blk_size * opt_io);
+			lim.io_opt = blk_size * opt_io;
 	}
 
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_DISCARD)) {
 		virtio_cread(vdev, struct virtio_blk_config,
 			     max_discard_sectors, &v);
-		blk_queue_max_discard_sectors(kq, v ?: UINT_MAX >> SECTOR_SHIFT);
+		lim.max_discard_sectors = v ?: UINT_MAX >> SECTOR_SHIFT;
 		/* One range per request: mq_core does not merge discards. */
-		blk_queue_max_discard_segments(kq, 1);
+		lim.max_discard_segments = 1;
 		virtio_cread(vdev, struct virtio_blk_config,
 			     discard_sector_alignment, &v);
-		kq->limits.discard_granularity = v ? v << SECTOR_SHIFT :
-						     blk_size;
+		lim.discard_granularity = v ? v << SECTOR_SHIFT : blk_size;
 	}
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_WRITE_ZEROES)) {
 		virtio_cread(vdev, struct virtio_blk_config,
 			     max_write_zeroes_sectors, &v);
-		blk_queue_max_write_zeroes_sectors(kq, v ?: UINT_MAX >>
-						   SECTOR_SHIFT);
+		lim.max_write_zeroes_sectors = v ?: UINT_MAX >> SECTOR_SHIFT;
 	}
 
-	blk_queue_flag_set(QUEUE_FLAG_NONROT, kq);
-	blk_queue_flag_clear(QUEUE_FLAG_ADD_RANDOM, kq);
-	mqvb_update_cache_mode(vb);
+	lim.features &= ~(MQ_LIM_ROTATIONAL | MQ_LIM_ADD_RANDOM);
+	err = mq_set_limits(vb->q, &lim);
+	if (err)
+		return err;
+	err = mqvb_update_cache_mode(vb);
+	if (err)
+		return err;
 	mqvb_update_capacity(vb, false);
 	if (vb->nr_poll)
 		mq_set_poll(vb->q, true);

@@ -42,7 +42,11 @@ static ssize_t cache_type_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
 	struct mqvb_dev *vb = mqvb_from_dev(dev);
-	bool wb = test_bit(QUEUE_FLAG_WC, &vb->q->disk->queue->queue_flags);
+	struct mq_limits lim;
+	bool wb;
+
+	mq_get_limits(vb->q, &lim);
+	wb = lim.features & MQ_LIM_WRITE_CACHE;
 
 	return sysfs_emit(buf, "%s\n", mqvb_cache_types[wb]);
 }

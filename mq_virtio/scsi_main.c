@@ -22,12 +22,13 @@
 #include <linux/virtio_scsi.h>
 #include <scsi/scsi_status.h>
 
+#include "../mq_core/mq_compat_virtio.h"
 #include "../mq_scsi/mq_scsi.h"
 
 #define MQVS_VQ_CTRL		0
 #define MQVS_VQ_EVENT		1
 #define MQVS_VQ_REQ		2
-#define MQVS_VQ_NAME_LEN	16
+#define MQVS_VQ_NAME_LEN	20
 #define MQVS_NR_EVENTS		8
 #define MQVS_MAX_CAN_QUEUE	1024
 
@@ -480,7 +481,7 @@ static int mqvs_init_vqs(struct mqvs_host *vs, unsigned int nr_req)
 		}
 		names[i] = vs->vqs[i].name;
 	}
-	err = virtio_find_vqs(vs->vdev, n, vqs, callbacks, names, &desc);
+	err = mq_find_vqs(vs->vdev, n, vqs, callbacks, names, &desc);
 	if (err)
 		goto out;
 	for (i = 0; i < n; i++)

@@ -116,7 +116,7 @@ struct mqvb_req {
 };
 
 int mqvb_get_id(struct mqvb_dev *vb, char *buf);
-void mqvb_update_cache_mode(struct mqvb_dev *vb);
+int mqvb_update_cache_mode(struct mqvb_dev *vb);
 extern const struct attribute_group *mqvb_attr_groups[];
 
 #endif /* _MQ_VIRTIO_BLK_H */

@@ -142,7 +142,7 @@ static int xf_write_ring_nodes(struct xenbus_transaction xbt,
 			       const char *dir)
 {
 	unsigned int i, nr_pages = 1U << info->ring_order;
-	char name[16];
+	char name[24];
 	int err;
 
 	for (i = 0; i < nr_pages; i++) {
@@ -361,35 +361,38 @@ static void xf_read_features(struct xf_info *info, unsigned int max_segs)
 	}
 }
 
-static void xf_set_limits(struct xf_info *info, unsigned int sector_size,
-			  unsigned int phys_sector_size)
+static int xf_set_limits(struct xf_info *info, unsigned int sector_size,
+			 unsigned int phys_sector_size)
 {
-	struct request_queue *kq = info->q->disk->queue;
 	const char *be = info->xbdev->otherend;
+	struct mq_limits lim;
 
-	blk_queue_logical_block_size(kq, sector_size);
-	blk_queue_physical_block_size(kq, phys_sector_size);
-	blk_queue_max_hw_sectors(kq, (info->max_segs * XEN_PAGE_SIZE) >>
-				 SECTOR_SHIFT);
-	blk_queue_max_segments(kq, info->max_segs);
-	blk_queue_max_segment_size(kq, PAGE_SIZE);
-	blk_queue_segment_boundary(kq, PAGE_SIZE - 1);
-	blk_queue_dma_alignment(kq, SECTOR_SIZE - 1);
+	mq_get_limits(info->q, &lim);
+	lim.logical_block_size = sector_size;
+	lim.physical_block_size = phys_sector_size;
+	lim.max_hw_sectors = (info->max_segs * XEN_PAGE_SIZE) >> SECTOR_SHIFT;
+	lim.max_segments = info->max_segs;
+	lim.max_segment_size = PAGE_SIZE;
+	lim.seg_boundary_mask = PAGE_SIZE - 1;
+	lim.dma_alignment = SECTOR_SIZE - 1;
 	/* FUA is a flush after the write: both need flush-cache. */
-	blk_queue_write_cache(kq, info->feature_flush, info->feature_flush);
+	lim.features &= ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA);
+	if (info->feature_flush)
+		lim.features |= MQ_LIM_WRITE_CACHE | MQ_LIM_FUA;
 	if (info->feature_discard) {
-		kq->limits.discard_granularity =
+		lim.discard_granularity =
 			xenbus_read_unsigned(be, "discard-granularity",
 					     sector_size) ?: sector_size;
-		kq->limits.discard_alignment =
+		lim.discard_alignment =
 			xenbus_read_unsigned(be, "discard-alignment", 0);
-		blk_queue_max_discard_sectors(kq, UINT_MAX >> SECTOR_SHIFT);
+		lim.max_discard_sectors = UINT_MAX >> SECTOR_SHIFT;
 	} else {
 		/* A backend restored without discard. */
-		blk_queue_max_discard_sectors(kq, 0);
+		lim.max_discard_sectors = 0;
 	}
-	blk_queue_max_secure_erase_sectors(kq, info->feature_secdiscard ?
-					   UINT_MAX >> SECTOR_SHIFT : 0);
+	lim.max_secure_erase_sectors = info->feature_secdiscard ?
+				       UINT_MAX >> SECTOR_SHIFT : 0;
+	return mq_set_limits(info->q, &lim);
 }
 
 /*
@@ -470,7 +473,11 @@ static void xf_recover(struct xf_info *info, unsigned long long sectors,
 		}
 	}
 
-	xf_set_limits(info, ssize, pss);
+	if (xf_set_limits(info, ssize, pss)) {
+		xenbus_dev_fatal(dev, -EINVAL, "limits of the restored disk");
+		xf_recover_failed(info);
+		return;
+	}
 	set_disk_ro(q->disk, binfo & VDISK_READONLY);
 
 	regeom = info->nr_rings != q->nr_hw_queues ||
@@ -610,7 +617,11 @@ static void xf_connect(struct xf_info *info)
 		xf_ring_set_affinity(&info->rings[i]);
 	strscpy(q->disk->disk_name, info->name, sizeof(q->disk->disk_name));
 	set_capacity(q->disk, sectors);
-	xf_set_limits(info, ssize, pss);
+	err = xf_set_limits(info, ssize, pss);
+	if (err) {
+		xenbus_dev_fatal(dev, err, "setting the limits of %s", info->name);
+		return;
+	}
 	if (binfo & VDISK_READONLY)
 		set_disk_ro(q->disk, true);
 
@@ -865,7 +876,7 @@ static int xf_resume(struct xenbus_device *dev)
 		 info->name, n,
 		 info->recovering ? ", reconnecting" : "");
 	/* Else the backend's InitWait, seen by the watch, does it. */
-	if (xenbus_read_driver_state(dev->otherend) == XF_XB_INITWAIT &&
+	if (mq_xenbus_read_driver_state(dev, dev->otherend) == XF_XB_INITWAIT &&
 	    xf_talk_to_backend(info) && info->recovering)
 		xf_recover_failed(info);
 	mutex_unlock(&info->lock);

@@ -13,6 +13,7 @@
 #include <xen/interface/io/blkif.h>
 
 #include "../mq_core/mq_core.h"
+#include "../mq_core/mq_compat_xen.h"
 
 /* Ring pages: 2^XENBUS_MAX_RING_GRANT_ORDER at most. */
 #define XF_MAX_RING_ORDER	XENBUS_MAX_RING_GRANT_ORDER
@@ -114,7 +115,7 @@ struct xf_ring {
 	struct page **ind_pages;
 	struct xf_pgnt *pgnts;
 	bool dead;
-	char name[24];
+	char name[DISK_NAME_LEN + 12];
 };
 
 /**
