@@ -982,7 +982,8 @@ static int __init mq_core_init(void)
 {
 	int ret;
 
-	mq_wq = alloc_workqueue("mq_core", WQ_MEM_RECLAIM | WQ_HIGHPRI, 0);
+	mq_wq = alloc_workqueue("mq_core", WQ_MEM_RECLAIM | WQ_HIGHPRI | WQ_PERCPU,
+				0);
 	if (!mq_wq)
 		return -ENOMEM;
 	ret = mq_complete_init();

@@ -18,6 +18,7 @@
 #include <linux/blkdev.h>
 #include <linux/hrtimer.h>
 #include <linux/timer.h>
+#include <linux/workqueue.h>
 #include "mq_compat_config.h"
 
 /* 6.5: open/release/ioctl take a gendisk or blk_mode_t, not fmode_t. */
@@ -32,6 +33,14 @@ typedef fmode_t blk_mode_t;
 /* 6.5: a reservation conflict has its own name. */
 #ifndef HAVE_BLK_STS_RESV_CONFLICT
 #define BLK_STS_RESV_CONFLICT	BLK_STS_NEXUS
+#endif
+
+/*
+ * 6.17: a workqueue is per-CPU only when it says WQ_PERCPU (the default is
+ * to become unbound; until then a workqueue without either flag warns).
+ */
+#ifndef HAVE_WQ_PERCPU
+#define WQ_PERCPU		0
 #endif
 
 /* 6.16: from_timer() became timer_container_of(). */
