@@ -245,14 +245,12 @@ int mq_set_limits(struct mq_queue *q, const struct mq_limits *new)
 	blk_queue_io_opt(kq, lim->io_opt);
 	blk_queue_alignment_offset(kq, lim->alignment_offset);
 	blk_queue_max_hw_sectors(kq, lim->max_hw_sectors);
-	blk_queue_max_segments(kq, min_t(unsigned int, lim->max_segments,
-					  USHRT_MAX));
+	blk_queue_max_segments(kq, min_t(u32, lim->max_segments, USHRT_MAX));
 	blk_queue_max_segment_size(kq, lim->max_segment_size);
 	blk_queue_segment_boundary(kq, lim->seg_boundary_mask);
 	blk_queue_dma_alignment(kq, lim->dma_alignment);
 	blk_queue_max_discard_sectors(kq, lim->max_discard_sectors);
-	blk_queue_max_discard_segments(kq, min_t(unsigned int,
-						 lim->max_discard_segments,
+	blk_queue_max_discard_segments(kq, min_t(u32, lim->max_discard_segments,
 						 USHRT_MAX));
 	kq->limits.discard_granularity = lim->discard_granularity;
 	kq->limits.discard_alignment = lim->discard_alignment;

@@ -23,7 +23,7 @@
 
 /* 6.5: open/release/ioctl take a gendisk or blk_mode_t, not fmode_t. */
 #ifndef HAVE_BLK_MODE_T
-typedef fmode_t blk_mode_t;
+#define blk_mode_t		fmode_t
 #define BLK_OPEN_READ		FMODE_READ
 #define BLK_OPEN_WRITE		FMODE_WRITE
 #define BLK_OPEN_EXCL		FMODE_EXCL

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* HAVE_QUEUE_LIMITS_UPDATE: queue_limits_start_update/commit_update, max_hw_discard_sectors (6.9) */
+/* HAVE_QUEUE_LIMITS_UPDATE: queue_limits_start_update/commit_update (6.9) */
 #include <linux/blkdev.h>
 
 int t(struct request_queue *q);
