@@ -11,6 +11,7 @@
 #                                  (scripts/check-debug; builds it once, ~13 min)
 #   make bench                     null_blk vs mq_nullblk in one VM run
 #   make profile                   instructions per I/O by function, both drivers
+#   make deb                       dist/mq-suite-dkms_<version>_all.deb (debhelper, dh-dkms)
 #   make clean
 
 ifneq ($(KBUILD_EXTMOD),)
@@ -112,5 +113,9 @@ bench: modules
 
 profile: modules
 	scripts/profile KVER=$(KVER)
+
+# Needs no kernel: the package carries the sources, dkms builds them.
+deb:
+	scripts/mkdeb dist
 
 endif

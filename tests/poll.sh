@@ -31,7 +31,5 @@ t_check "queued == completed, nothing busy" mq_check_balanced $d
 mq_unload
 mq_load_nullblk poll_queues=0 || t_fail "load without poll queues"
 t_check "no poll queues: io_poll is 0" test "$(cat /sys/block/$d/queue/io_poll)" = 0
-t_check "hipri still completes without poll queues" fio_run --name=p \
-	--filename=/dev/$d --direct=1 --ioengine=io_uring --hipri=1 \
-	--rw=randread --bs=4k --iodepth=8 --runtime=2 --time_based
+t_hipri_no_poll /dev/$d
 t_done

@@ -34,9 +34,7 @@ t_check "rmmod" rmmod mq_virtio_blk
 mq_load_virtio_blk || t_fail "load without poll queues"
 d=$(mqvb_disks | head -1)
 t_check "no poll queues: io_poll is 0" test "$(cat /sys/block/$d/queue/io_poll)" = 0
-t_check "hipri still completes without poll queues" fio_run --name=p \
-	--filename=/dev/$d --direct=1 --ioengine=io_uring --hipri=1 \
-	--rw=randread --bs=4k --iodepth=8 --runtime=2 --time_based
+t_hipri_no_poll /dev/$d
 rmmod mq_virtio_blk
 
 for p in poll_queues=abc poll_queues=-1 num_request_queues=5000 \

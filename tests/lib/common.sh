@@ -103,6 +103,40 @@ fio_run() {
 	return $rc
 }
 
+# hipri_rc DEV: a 2 s io_uring polled randread on DEV: "ok", "EOPNOTSUPP"
+# (refused) or "failed".
+hipri_rc() {
+	if fio --eta=never --output="$FIO_OUT" --name=p --filename="$1" \
+		--direct=1 --ioengine=io_uring --hipri=1 --rw=randread --bs=4k \
+		--iodepth=8 --runtime=2 --time_based; then
+		echo ok
+	elif grep -q "Operation not supported" "$FIO_OUT"; then
+		echo EOPNOTSUPP
+	else
+		echo failed
+	fi
+}
+
+# t_hipri_no_poll DEV: polled reads on a disk without poll queues.  6.1
+# quietly makes them ordinary reads; newer kernels fail them with
+# EOPNOTSUPP before any driver sees them.  Whatever the kernel does, DEV
+# must do what stock null_blk without poll queues does in the same guest.
+t_hipri_no_poll() {
+	local ours stock
+	ours=$(hipri_rc "$1")
+	if ! modprobe null_blk nr_devices=1 queue_mode=2 submit_queues=1 \
+		poll_queues=0; then
+		t_fail "modprobe null_blk (the reference)"
+		return
+	fi
+	stock=$(hipri_rc /dev/nullb0)
+	rmmod null_blk
+	t_check "hipri without poll queues: ours '$ours', stock null_blk '$stock'" \
+		test "$ours" = "$stock"
+	t_check "hipri without poll queues completes or is refused (EOPNOTSUPP)" \
+		test "$ours" != failed
+}
+
 # fio_verify <dev> [extra fio args]: random writes then verify, crc32c.
 fio_verify() {
 	local dev=$1; shift
