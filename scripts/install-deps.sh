@@ -18,6 +18,7 @@ packages=(
     qemu-system-x86 busybox-static kmod dkms fio sparse sg3-utils
     e2fsprogs xfsprogs cpio zstd xz-utils
     make gcc bc flex bison libelf-dev libssl-dev perl python3 util-linux procps
+    debootstrap debhelper dh-dkms dpkg-dev   # scripts/kernels, make deb
 )
 
 if [[ $(id -u) != 0 ]]; then
