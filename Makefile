@@ -9,6 +9,7 @@
 #   make check-xen                 every tests/xen/*.sh in a Xen PV guest (scripts/check-xen)
 #   make check-debug               make check's tests on a KASAN/lockdep/kmemleak kernel
 #                                  (scripts/check-debug; builds it once, ~13 min)
+#   make stress                    the stress matrix (scripts/stress, about an hour)
 #   make bench                     null_blk vs mq_nullblk in one VM run
 #   make profile                   instructions per I/O by function, both drivers
 #   make deb                       dist/mq-suite-dkms_<version>_all.deb (debhelper, dh-dkms)
@@ -53,7 +54,7 @@ MQ_ROOT := $(shell scripts/kernels root $(KVER) 2>/dev/null)
 endif
 endif
 
-.PHONY: all compat modules install clean lint check check-xen check-debug bench profile check-kver print-kver deb
+.PHONY: all compat modules install clean lint check check-xen check-debug stress bench profile check-kver print-kver deb
 
 all: modules
 
@@ -107,6 +108,9 @@ check-xen: modules
 # Builds the suite itself, against the debug kernel's tree (not KDIR above).
 check-debug:
 	scripts/check-debug
+
+stress: modules
+	scripts/stress KVER=$(KVER)
 
 bench: modules
 	scripts/bench KVER=$(KVER)
