@@ -8,13 +8,7 @@ mq_load_nullblk memory_backed=1 gb=1 submit_queues=2 poll_queues=2 ||
 d=mqnullb0
 t_check "queue/io_poll is 1" test "$(cat /sys/block/$d/queue/io_poll)" = 1
 t_check "sysfs shows poll hctxs" grep -qx poll /sys/block/$d/mq/*/type
-found0=$(mq_stat $d poll_found)
-t_check "fio io_uring hipri randread" fio_run --name=p --filename=/dev/$d \
-	--direct=1 --ioengine=io_uring --hipri=1 --rw=randread --bs=4k \
-	--iodepth=16 --numjobs=2 --runtime=4 --time_based
-found1=$(mq_stat $d poll_found)
-t_log "poll_found $found0 -> $found1, polls $(mq_stat $d polls)"
-t_check "completions were found by polling" test "$found1" -gt $((found0 + 1000))
+t_polled_read $d 1000 --iodepth=16 --numjobs=2 --runtime=4
 t_check "hipri write + verify" fio_verify /dev/$d --hipri=1 --size=32M
 t_check "queued == completed, nothing busy" mq_check_balanced $d
 mq_unload

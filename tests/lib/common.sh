@@ -103,6 +103,21 @@ fio_run() {
 	return $rc
 }
 
+# t_polled_read DISK MIN [fio args]: an io_uring polled (--hipri) 4k
+# randread on DISK succeeds and more than MIN of its completions were found
+# by polling (mq_core's debugfs poll_found).
+t_polled_read() {
+	local d=$1 min=$2 f0 f1
+	shift 2
+	f0=$(mq_stat "$d" poll_found)
+	t_check "fio io_uring hipri randread on $d" fio_run --name=p \
+		--filename="/dev/$d" --direct=1 --ioengine=io_uring --hipri=1 \
+		--rw=randread --bs=4k --time_based "$@"
+	f1=$(mq_stat "$d" poll_found)
+	t_log "$d: poll_found $f0 -> $f1, polls $(mq_stat "$d" polls)"
+	t_check "$d: completions were found by polling" test "$f1" -gt $((f0 + min))
+}
+
 # hipri_rc DEV: a 2 s io_uring polled randread on DEV: "ok", "EOPNOTSUPP"
 # (refused) or "failed".
 hipri_rc() {
