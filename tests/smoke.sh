@@ -57,7 +57,5 @@ done
 
 fs_cycle $n 300
 
-for m in mq_virtio_scsi mq_virtio_blk mq_scsi_debug mq_scsi mq_nullblk mq_core; do
-	t_check "rmmod $m" rmmod $m
-done
+mq_unload_all
 t_done
