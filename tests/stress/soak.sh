@@ -18,8 +18,20 @@ used_kib() { # memory in use, page cache and reclaimable slab dropped
 	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo
 }
 
+# What grew: /proc/meminfo fields and slab caches (active objects x size)
+# that are more than 1 MiB bigger than before loading.
+snapshot() {
+	awk '{ print "meminfo:" $1, $2 }' /proc/meminfo
+	awk 'NR > 2 { print "slab:" $1, int($2 * $4 / 1024) }' /proc/slabinfo
+}
+grew() {
+	awk 'NR == FNR { a[$1] = $2; next } $2 - a[$1] > 1024 {
+		printf "%s +%d KiB (%d -> %d)\n", $1, $2 - a[$1], a[$1], $2 }' "$1" "$2"
+}
+
 modprobe configfs 2>/dev/null
 used0=$(used_kib)
+snapshot > /tmp/soak.before
 t_log "memory in use before loading: $((used0 / 1024)) MiB"
 
 t_check "4 disks: mq_nullblk, 2 SCSI LUNs (debug, virtio), 1 virtio-blk" mq_load_all ||
@@ -33,5 +45,7 @@ fio_mixed_wait "${secs}s mixed verify"
 mq_unload_all
 used1=$(used_kib)
 t_log "memory in use after unloading: $((used1 / 1024)) MiB (before: $((used0 / 1024)) MiB)"
+snapshot > /tmp/soak.after
+grew /tmp/soak.before /tmp/soak.after | sed 's/^/[soak]   grew: /'
 t_check "memory back within 16 MiB of the start" test $((used1 - used0)) -lt 16384
 t_done
