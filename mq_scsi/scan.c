@@ -271,16 +271,22 @@ out:
 	kfree(buf);
 }
 
+/*
+ * The last reference: the disk's last close, or removal when it was not
+ * open.  Only now does the host go, see mq_scsi_alloc_sdev().
+ */
 static void mq_scsi_dev_release(struct device *dev)
 {
 	struct mq_scsi_device *sdev = container_of(dev, struct mq_scsi_device,
 						   dev);
+	struct device *parent = dev->parent;
 
 	percpu_ref_exit(&sdev->usage);
 	free_percpu(sdev->stats);
 	kfree(sdev->vpd_pg80);
 	kfree(sdev->vpd_pg83);
 	kfree(sdev);
+	put_device(parent);
 }
 
 static void mq_scsi_usage_release(struct percpu_ref *ref)
@@ -312,7 +318,13 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	init_completion(&sdev->usage_done);
 	device_initialize(&sdev->dev);
 	sdev->dev.class = &mq_scsi_dev_class;
-	sdev->dev.parent = &shost->dev;
+	/*
+	 * An open disk keeps its sdev, and the sdev's ioctls read the host:
+	 * pin it until our release, as the SCSI midlayer does, since
+	 * device_del() drops the reference device_add() took and the LLD
+	 * puts its own when its controller goes.
+	 */
+	sdev->dev.parent = get_device(&shost->dev);
 	sdev->dev.release = mq_scsi_dev_release;
 	dev_set_name(&sdev->dev, "%u:0:%u:%llu", shost->host_no, id, lun);
 	sdev->stats = alloc_percpu(struct mq_scsi_stats);
