@@ -15,6 +15,12 @@
 #define MQ_SCAN_INQ_LEN		96
 #define MQ_SCAN_VPD_LEN		252
 #define MQ_SCAN_RLUN_MAX	512	/* LUNs taken from one REPORT LUNS */
+/*
+ * LUNs probed one by one without REPORT LUNS, like the midlayer's
+ * max_luns: an LLD's max_lun comes from its device (virtio-scsi's from a
+ * 32-bit config field), and each probe is an INQUIRY under scan_mutex.
+ */
+#define MQ_SCAN_SEQ_MAX		512
 #define MQ_SCAN_RETRIES		3
 
 /**
@@ -547,7 +553,8 @@ static void mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int id)
 		}
 	} else {
 		/* No REPORT LUNS: probe 1.. until one is missing. */
-		for (lun = 1; lun < shost->max_lun; lun++)
+		for (lun = 1; lun < min_t(u64, shost->max_lun, MQ_SCAN_SEQ_MAX);
+		     lun++)
 			if (mq_scsi_probe_lun(shost, id, lun, &pq) <= 0)
 				break;
 	}
