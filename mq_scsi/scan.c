@@ -267,7 +267,7 @@ static int mq_scsi_read_capacity(struct mq_scsi_device *sdev,
 	if (!ret) {
 		cap->blocks = get_unaligned_be64(&buf[0]) + 1;
 		cap->sector_size = get_unaligned_be32(&buf[8]);
-		/* up to 4096 << 15: no overflow, checked below */
+		/* kept only if the sector size passes: then <= 4096 << 15 */
 		cap->phys_block_size = cap->sector_size << (buf[13] & 0xf);
 		cap->lbpme = buf[14] & 0x80;
 		cap->lbprz = buf[14] & 0x40;
