@@ -54,6 +54,7 @@ static int sdebug_medium_error_start = SDEBUG_MEDIUM_ERR_ADDR;
 static int sdebug_medium_error_count = SDEBUG_MEDIUM_ERR_NUM;
 static int sdebug_tsf_depth;
 static int sdebug_rc_block_size = -1;
+static int sdebug_rc_blocks;
 static int sdebug_short_sense;
 static int sdebug_lbpu;
 static int sdebug_lbpws;
@@ -194,6 +195,11 @@ static struct sdebug_int_param sdebug_p_rc_block_size = {
 module_param_cb(rc_block_size, &sdebug_int_ops, &sdebug_p_rc_block_size,
 		0644);
 MODULE_PARM_DESC(rc_block_size, "READ CAPACITY reports this block size, whatever the store uses (-1: the real one; mq_scsi_debug only)");
+
+static struct sdebug_int_param sdebug_p_rc_blocks = {
+	&sdebug_rc_blocks, 0, INT_MAX };
+module_param_cb(rc_blocks, &sdebug_int_ops, &sdebug_p_rc_blocks, 0644);
+MODULE_PARM_DESC(rc_blocks, "READ CAPACITY reports this many blocks (0: the real number; mq_scsi_debug only)");
 
 static struct sdebug_int_param sdebug_p_short_sense = {
 	&sdebug_short_sense, 0, 17 };
@@ -477,7 +483,7 @@ static void sdebug_read_capacity(struct mq_scsi_cmnd *cmd, u8 *r, bool sixteen)
 {
 	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
 	int bs = READ_ONCE(sdebug_rc_block_size);
-	u64 last = h->capacity - 1;
+	u64 last = (READ_ONCE(sdebug_rc_blocks) ?: h->capacity) - 1;
 
 	if (bs < 0)
 		bs = sdebug_sector_size;

@@ -4,7 +4,9 @@
 # change) are refused with an error, and the disk keeps its block size,
 # size and data: reads at an offset return that offset's blocks (not
 # LBA 0's), fio verifies, also with fio running across the rescans.  A
-# good rescan afterwards works.
+# good rescan afterwards works, and a capacity change (rc_blocks) under
+# fio is published with the queue frozen: the disk shrinks and grows
+# back, I/O past the new end fails, fio in front of it never errs.
 . "$(dirname "$0")/lib/common.sh"
 
 mq_load_scsi_debug dev_size_mb=32 ndelay=100000 || { t_fail "load"; t_done; }
@@ -59,6 +61,31 @@ t_check "good rescan after the bad ones" sh -c "echo 1 > $DEV/rescan"
 t_check "data intact" data_ok
 t_check "no unaligned or oversized request was logged" \
 	sh -c "! dmesg | grep -q 'unaligned request'"
+
+# a real resize under I/O: the new capacity goes in with the queue frozen
+fio_bg --direct=1 --ioengine=io_uring --rw=randrw --bs=4k --iodepth=16 \
+	--runtime=15 --time_based --name=v --filename=/dev/$d --offset=1M \
+	--size=5M --verify=crc32c --verify_fatal=1
+for i in $(seq 5); do
+	echo $((sz / 4)) > $P/rc_blocks
+	echo 1 > $DEV/rescan || t_fail "rescan to $((sz / 4)) blocks"
+	[ "$(cat /sys/block/$d/size)" = $((sz / 4)) ] ||
+		t_fail "size $(cat /sys/block/$d/size) after the shrink"
+	echo 0 > $P/rc_blocks
+	echo 1 > $DEV/rescan || t_fail "rescan back to $sz"
+	sleep 1
+done
+t_check "fio ended (resizes)" fio_bg_ends 60
+t_check "fio exited 0 across resizes" test "${FIO_BG_RC:-1}" = 0
+echo $((sz / 4)) > $P/rc_blocks
+t_check "shrink to a quarter" sh -c "echo 1 > $DEV/rescan"
+t_check "size is a quarter" test "$(cat /sys/block/$d/size)" = $((sz / 4))
+t_expect_fail "a read past the new end fails" \
+	dd if=/dev/$d of=/dev/null bs=4k skip=$((sz / 32 + 16)) count=1 iflag=direct status=none
+echo 0 > $P/rc_blocks
+t_check "grow back" sh -c "echo 1 > $DEV/rescan"
+t_check "size back to $sz" test "$(cat /sys/block/$d/size)" = "$sz"
+t_check "data intact after the resizes" data_ok
 t_check "dispatched == done" scsi_check_balanced $d
 mq_scsi_unload
 t_check "modules unloaded" sh -c "! lsmod | grep -q '^mq_scsi'"
