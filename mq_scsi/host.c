@@ -115,7 +115,13 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 	}
 	cmd->result = 0;
 	cmd->resid = 0;
-	cmd->sense_buffer[0] = 0;
+	/*
+	 * All of it: an LLD may copy less sense than the 8 + additional
+	 * length bytes SG_IO and the decoder read (virtio-scsi copies what
+	 * the device sent), and the tag's previous command may have been
+	 * another LUN's (tags are host-wide).
+	 */
+	memset(cmd->sense_buffer, 0, MQ_SCSI_SENSE_SIZE);
 	cmd->hwq = hctx->queue_num;
 	cmd->tag = rq->tag;
 

@@ -171,7 +171,9 @@ enum mq_scsi_host_state {
  * @max_id: targets scanned are 0..@max_id-1 (set by the LLD before
  *	mq_scsi_add_host(); default 8)
  * @max_lun: logical units probed per target without REPORT LUNS are
- *	0..@max_lun-1, and larger LUNs reported are ignored (default 8)
+ *	0..@max_lun-1 (at most 512 of them), and larger LUNs reported are
+ *	ignored (default 8); the LLD must be able to address every LUN below
+ *	it
  * @can_queue: from the template, may be lowered before mq_scsi_add_host()
  * @cmd_per_lun: from the template
  * @nr_hw_queues: from the template, may be changed before

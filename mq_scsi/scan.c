@@ -15,6 +15,12 @@
 #define MQ_SCAN_INQ_LEN		96
 #define MQ_SCAN_VPD_LEN		252
 #define MQ_SCAN_RLUN_MAX	512	/* LUNs taken from one REPORT LUNS */
+/*
+ * LUNs probed one by one without REPORT LUNS, like the midlayer's
+ * max_luns: an LLD's max_lun comes from its device (virtio-scsi's from a
+ * 32-bit config field), and each probe is an INQUIRY under scan_mutex.
+ */
+#define MQ_SCAN_SEQ_MAX		512
 #define MQ_SCAN_RETRIES		3
 
 /**
@@ -207,44 +213,76 @@ out:
 	kfree(pg0);
 }
 
-static int mq_scsi_read_capacity(struct mq_scsi_device *sdev)
+/* What READ CAPACITY said, checked before any of it is used. */
+struct mq_scsi_capacity {
+	u64 blocks;
+	u32 sector_size;
+	u32 phys_block_size;
+	bool lbpme, lbprz, use_16;
+};
+
+/*
+ * The answer comes from the device: a block size the disk cannot have
+ * (0 or not a power of two gives a negative ilog2(), 256 a shift by -1
+ * that sends every request to LBA 0, 8192 requests of zero blocks) or a
+ * capacity that wrapped (last LBA 2^64 - 1) or whose bytes overflow is
+ * refused.
+ */
+static int mq_scsi_check_capacity(struct mq_scsi_device *sdev,
+				  struct mq_scsi_capacity *cap)
+{
+	if (cap->sector_size < 512 || cap->sector_size > 4096 ||
+	    !is_power_of_2(cap->sector_size)) {
+		dev_err(&sdev->dev, "unsupported sector size %u\n",
+			cap->sector_size);
+		return -EINVAL;
+	}
+	if (!cap->blocks || cap->blocks > (u64)LLONG_MAX >>
+				ilog2(cap->sector_size)) {
+		dev_err(&sdev->dev, "unsupported capacity (last LBA %llu)\n",
+			cap->blocks - 1);
+		return -EINVAL;
+	}
+	if (cap->phys_block_size > PAGE_SIZE ||
+	    cap->phys_block_size < cap->sector_size)
+		cap->phys_block_size = cap->sector_size;
+	return 0;
+}
+
+/* READ CAPACITY(16), else (10), into @cap; sdev is not touched. */
+static int mq_scsi_read_capacity(struct mq_scsi_device *sdev,
+				 struct mq_scsi_capacity *cap)
 {
 	u8 cdb16[16] = { SERVICE_ACTION_IN_16, SAI_READ_CAPACITY_16 };
 	u8 cdb10[10] = { READ_CAPACITY };
 	u8 *buf;
 	int ret;
 
+	memset(cap, 0, sizeof(*cap));
 	buf = kzalloc(32, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	put_unaligned_be32(32, &cdb16[10]);
 	ret = mq_scsi_exec_retry(sdev, cdb16, sizeof(cdb16), buf, 32, NULL);
 	if (!ret) {
-		sdev->capacity = get_unaligned_be64(&buf[0]) + 1;
-		sdev->sector_size = get_unaligned_be32(&buf[8]);
-		sdev->phys_block_size = sdev->sector_size << (buf[13] & 0xf);
-		sdev->lbpme = buf[14] & 0x80;
-		sdev->lbprz = buf[14] & 0x40;
-		sdev->use_16 = true;
+		cap->blocks = get_unaligned_be64(&buf[0]) + 1;
+		cap->sector_size = get_unaligned_be32(&buf[8]);
+		/* kept only if the sector size passes: then <= 4096 << 15 */
+		cap->phys_block_size = cap->sector_size << (buf[13] & 0xf);
+		cap->lbpme = buf[14] & 0x80;
+		cap->lbprz = buf[14] & 0x40;
+		cap->use_16 = true;
 	} else {
 		memset(buf, 0, 32);
 		ret = mq_scsi_exec_retry(sdev, cdb10, sizeof(cdb10), buf, 8,
 					 NULL);
 		if (ret)
 			goto out;
-		sdev->capacity = (u64)get_unaligned_be32(&buf[0]) + 1;
-		sdev->sector_size = get_unaligned_be32(&buf[4]);
-		sdev->phys_block_size = sdev->sector_size;
+		cap->blocks = (u64)get_unaligned_be32(&buf[0]) + 1;
+		cap->sector_size = get_unaligned_be32(&buf[4]);
+		cap->phys_block_size = cap->sector_size;
 	}
-	if (sdev->sector_size < 512 || sdev->sector_size > 4096 ||
-	    !is_power_of_2(sdev->sector_size)) {
-		dev_err(&sdev->dev, "unsupported sector size %u\n",
-			sdev->sector_size);
-		ret = -EINVAL;
-	}
-	if (sdev->phys_block_size > PAGE_SIZE ||
-	    sdev->phys_block_size < sdev->sector_size)
-		sdev->phys_block_size = sdev->sector_size;
+	ret = mq_scsi_check_capacity(sdev, cap);
 out:
 	kfree(buf);
 	return ret ? -EIO : 0;
@@ -271,16 +309,22 @@ out:
 	kfree(buf);
 }
 
+/*
+ * The last reference: the disk's last close, or removal when it was not
+ * open.  Only now does the host go, see mq_scsi_alloc_sdev().
+ */
 static void mq_scsi_dev_release(struct device *dev)
 {
 	struct mq_scsi_device *sdev = container_of(dev, struct mq_scsi_device,
 						   dev);
+	struct device *parent = dev->parent;
 
 	percpu_ref_exit(&sdev->usage);
 	free_percpu(sdev->stats);
 	kfree(sdev->vpd_pg80);
 	kfree(sdev->vpd_pg83);
 	kfree(sdev);
+	put_device(parent);
 }
 
 static void mq_scsi_usage_release(struct percpu_ref *ref)
@@ -312,7 +356,13 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	init_completion(&sdev->usage_done);
 	device_initialize(&sdev->dev);
 	sdev->dev.class = &mq_scsi_dev_class;
-	sdev->dev.parent = &shost->dev;
+	/*
+	 * An open disk keeps its sdev, and the sdev's ioctls read the host:
+	 * pin it until our release, as the SCSI midlayer does, since
+	 * device_del() drops the reference device_add() took and the LLD
+	 * puts its own when its controller goes.
+	 */
+	sdev->dev.parent = get_device(&shost->dev);
 	sdev->dev.release = mq_scsi_dev_release;
 	dev_set_name(&sdev->dev, "%u:0:%u:%llu", shost->host_no, id, lun);
 	sdev->stats = alloc_percpu(struct mq_scsi_stats);
@@ -359,6 +409,7 @@ static struct mq_scsi_device *mq_scsi_find_sdev(struct mq_scsi_host *shost,
 static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 			     u64 lun, int *pq_out)
 {
+	struct mq_scsi_capacity cap;
 	struct mq_scsi_device *sdev;
 	u8 *inq;
 	int ret;
@@ -399,11 +450,18 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 		goto err;
 	}
 	mq_scsi_read_vpd(sdev);
-	if (mq_scsi_read_capacity(sdev)) {
+	if (mq_scsi_read_capacity(sdev, &cap)) {
 		dev_warn(&shost->dev, "%u:%llu: no capacity, not added\n",
 			 id, lun);
 		goto err;
 	}
+	/* no I/O yet: the LUN has no disk */
+	sdev->capacity = cap.blocks;
+	sdev->sector_size = cap.sector_size;
+	sdev->phys_block_size = cap.phys_block_size;
+	sdev->lbpme = cap.lbpme;
+	sdev->lbprz = cap.lbprz;
+	sdev->use_16 = cap.use_16;
 	mq_scsi_read_cache(sdev);
 	ret = device_add(&sdev->dev);
 	if (ret)
@@ -495,7 +553,8 @@ static void mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int id)
 		}
 	} else {
 		/* No REPORT LUNS: probe 1.. until one is missing. */
-		for (lun = 1; lun < shost->max_lun; lun++)
+		for (lun = 1; lun < min_t(u64, shost->max_lun, MQ_SCAN_SEQ_MAX);
+		     lun++)
 			if (mq_scsi_probe_lun(shost, id, lun, &pq) <= 0)
 				break;
 	}
@@ -540,12 +599,16 @@ void mq_scsi_remove_device(struct mq_scsi_device *sdev)
 
 /*
  * Read the capacity again (sysfs rescan), e.g. after the LUN was resized;
- * the disk's size follows, with a uevent.
+ * the disk's size follows, with a uevent.  Only the capacity: the block
+ * size and the limits derived at probe stay (a new block size needs the
+ * LUN deleted and scanned again).  The answer is checked in locals and
+ * published with the queue frozen, so that no request builds its CDB
+ * from a half-updated LUN.
  */
 int mq_scsi_rescan_device(struct mq_scsi_device *sdev)
 {
 	struct mq_scsi_host *shost = sdev->host;
-	u32 bs;
+	struct mq_scsi_capacity cap;
 	int ret = 0;
 
 	mutex_lock(&shost->scan_mutex);
@@ -557,18 +620,20 @@ int mq_scsi_rescan_device(struct mq_scsi_device *sdev)
 		ret = -ENODEV;
 		goto out;
 	}
-	bs = sdev->sector_size;
-	ret = mq_scsi_read_capacity(sdev);
-	if (!ret && sdev->sector_size != bs) {
+	ret = mq_scsi_read_capacity(sdev, &cap);
+	if (!ret && cap.sector_size != sdev->sector_size) {
 		dev_err(&sdev->dev, "block size changed (%u -> %u): delete and rescan the host\n",
-			bs, sdev->sector_size);
-		WRITE_ONCE(sdev->sector_size, bs);
+			sdev->sector_size, cap.sector_size);
 		ret = -EIO;
 	}
-	if (!ret)
-		set_capacity_and_notify(sdev->q->disk, sdev->capacity <<
+	if (!ret && cap.blocks != sdev->capacity) {
+		mq_freeze_queue(sdev->q);
+		sdev->capacity = cap.blocks;
+		mq_unfreeze_queue(sdev->q);
+		set_capacity_and_notify(sdev->q->disk, cap.blocks <<
 					(ilog2(sdev->sector_size) -
 					 SECTOR_SHIFT));
+	}
 	mq_scsi_device_put(sdev);
 out:
 	mutex_unlock(&shost->scan_mutex);

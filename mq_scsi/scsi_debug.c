@@ -53,6 +53,9 @@ static int sdebug_dev_reset_fails;
 static int sdebug_medium_error_start = SDEBUG_MEDIUM_ERR_ADDR;
 static int sdebug_medium_error_count = SDEBUG_MEDIUM_ERR_NUM;
 static int sdebug_tsf_depth;
+static int sdebug_rc_block_size = -1;
+static int sdebug_rc_blocks;
+static int sdebug_short_sense;
 static int sdebug_lbpu;
 static int sdebug_lbpws;
 static int sdebug_lbpws10;
@@ -181,6 +184,27 @@ static struct sdebug_int_param sdebug_p_abort_fails = {
 	&sdebug_abort_fails, 0, 1 };
 module_param_cb(abort_fails, &sdebug_int_ops, &sdebug_p_abort_fails, 0644);
 MODULE_PARM_DESC(abort_fails, "1: the abort handler fails, so timeouts escalate to a device reset (mq_scsi_debug only)");
+
+/*
+ * Fault injection for the initiator's input checks: a device that answers
+ * a rescan with a bogus block size, or a transport that copies only the
+ * first bytes of the sense data.
+ */
+static struct sdebug_int_param sdebug_p_rc_block_size = {
+	&sdebug_rc_block_size, -1, 65536 };
+module_param_cb(rc_block_size, &sdebug_int_ops, &sdebug_p_rc_block_size,
+		0644);
+MODULE_PARM_DESC(rc_block_size, "READ CAPACITY reports this block size, whatever the store uses (-1: the real one; mq_scsi_debug only)");
+
+static struct sdebug_int_param sdebug_p_rc_blocks = {
+	&sdebug_rc_blocks, 0, INT_MAX };
+module_param_cb(rc_blocks, &sdebug_int_ops, &sdebug_p_rc_blocks, 0644);
+MODULE_PARM_DESC(rc_blocks, "READ CAPACITY reports this many blocks (0: the real number; mq_scsi_debug only)");
+
+static struct sdebug_int_param sdebug_p_short_sense = {
+	&sdebug_short_sense, 0, 17 };
+module_param_cb(short_sense, &sdebug_int_ops, &sdebug_p_short_sense, 0644);
+MODULE_PARM_DESC(short_sense, "only this many bytes of each sense are written (0: all 18; mq_scsi_debug only)");
 
 static struct sdebug_int_param sdebug_p_lbpu = { &sdebug_lbpu, 0, 1 };
 module_param_cb(lbpu, &sdebug_int_ops, &sdebug_p_lbpu, 0444);
@@ -333,14 +357,10 @@ static struct sdebug_lu *sdebug_lu(struct mq_scsi_device *sdev)
 
 static void sdebug_sense(struct mq_scsi_cmnd *cmd, u8 key, u8 asc, u8 ascq)
 {
-	u8 *sb = cmd->sense_buffer;
+	u8 sb[18] = { 0x70, 0, key, 0, 0, 0, 0, 10, 0, 0, 0, 0, asc, ascq };
 
-	memset(sb, 0, 18);
-	sb[0] = 0x70;
-	sb[2] = key;
-	sb[7] = 10;
-	sb[12] = asc;
-	sb[13] = ascq;
+	memcpy(cmd->sense_buffer, sb,
+	       READ_ONCE(sdebug_short_sense) ?: sizeof(sb));
 	cmd->result = SAM_STAT_CHECK_CONDITION;
 }
 
@@ -462,21 +482,24 @@ static void sdebug_report_luns(struct mq_scsi_cmnd *cmd, u8 *r)
 static void sdebug_read_capacity(struct mq_scsi_cmnd *cmd, u8 *r, bool sixteen)
 {
 	struct sdebug_host *h = mq_scsi_host_priv(cmd->sdev->host);
-	u64 last = h->capacity - 1;
+	int bs = READ_ONCE(sdebug_rc_block_size);
+	u64 last = (READ_ONCE(sdebug_rc_blocks) ?: h->capacity) - 1;
 
+	if (bs < 0)
+		bs = sdebug_sector_size;
 	memset(r, 0, 32);
 	if (sixteen) {
 		if ((cmd->cmnd[1] & 0x1f) != SAI_READ_CAPACITY_16)
 			return sdebug_invalid_field(cmd);
 		put_unaligned_be64(last, &r[0]);
-		put_unaligned_be32(sdebug_sector_size, &r[8]);
+		put_unaligned_be32(bs, &r[8]);
 		if (sdebug_lbp())
 			r[14] = 0x80 | (sdebug_lbprz ? 0x40 : 0); /* LBPME, LBPRZ */
 		return sdebug_resp(cmd, r, 32,
 				   get_unaligned_be32(&cmd->cmnd[10]));
 	}
 	put_unaligned_be32(min_t(u64, last, 0xffffffff), &r[0]);
-	put_unaligned_be32(sdebug_sector_size, &r[4]);
+	put_unaligned_be32(bs, &r[4]);
 	sdebug_resp(cmd, r, 8, 8);
 }
 

@@ -652,6 +652,16 @@ static int mqvb_alloc_tag_set(struct mqvb_dev *vb)
 			depth /= 2;
 		depth = max(depth, 1U);
 	}
+	/*
+	 * A ring (up to 32768 entries) may be deeper than a tag set can
+	 * be: use part of it, as blk-mq reduces the depth, rather than
+	 * fail the probe.
+	 */
+	if (depth > MQVB_MAX_QUEUE_DEPTH) {
+		dev_warn(&vb->vdev->dev, "queue depth %u reduced to %u\n",
+			 depth, MQVB_MAX_QUEUE_DEPTH);
+		depth = MQVB_MAX_QUEUE_DEPTH;
+	}
 
 	memset(set, 0, sizeof(*set));
 	set->ops = &mqvb_mq_ops;
@@ -800,7 +810,8 @@ static int mqvb_setup_disk(struct mqvb_dev *vb)
 			lim.io_min = blk_size * min_io;
 		virtio_cread(vdev, struct virtio_blk_config, opt_io_size,
 			     &opt_io);
-		if (opt_io)
+		/* a u32 of blocks: its bytes may not fit */
+		if (opt_io && opt_io <= UINT_MAX / blk_size)
 			lim.io_opt = blk_size * opt_io;
 	}
 
@@ -812,6 +823,15 @@ static int mqvb_setup_disk(struct mqvb_dev *vb)
 		lim.max_discard_segments = 1;
 		virtio_cread(vdev, struct virtio_blk_config,
 			     discard_sector_alignment, &v);
+		/*
+		 * In sectors, a u32: from 2^23 up its bytes wrap (to 0 for
+		 * 2^23, which the block layer warns about on each discard).
+		 */
+		if (v > UINT_MAX >> SECTOR_SHIFT) {
+			dev_warn(&vdev->dev, "discard_sector_alignment %u too large, using the block size\n",
+				 v);
+			v = 0;
+		}
 		lim.discard_granularity = v ? v << SECTOR_SHIFT : blk_size;
 	}
 	if (virtio_has_feature(vdev, VIRTIO_BLK_F_WRITE_ZEROES)) {

@@ -31,6 +31,16 @@
 #define MQVS_VQ_NAME_LEN	20
 #define MQVS_NR_EVENTS		8
 #define MQVS_MAX_CAN_QUEUE	1024
+/*
+ * A LUN goes to the device in the flat space format: 0x40 | its high 6
+ * bits, then its low byte, so 14 bits (the virtio spec bounds max_lun by
+ * 16383).  REPORT LUNS and the events give LUNs from 256 up in that
+ * format too, which mq_scsi numbers 0x4000 + n like scsilun_to_int():
+ * the host's LUN range covers both, as upstream virtio_scsi's does, and
+ * stays below 0x8000, where mqvs_lun() would alias.
+ */
+#define MQVS_MAX_LUN		16383
+#define MQVS_FLAT_LUN		0x4000
 
 static unsigned int max_targets;
 
@@ -397,7 +407,8 @@ static void mqvs_event_work(struct work_struct *work)
 	u32 event = virtio32_to_cpu(vs->vdev, e->ev.event);
 	u32 reason = virtio32_to_cpu(vs->vdev, e->ev.reason);
 	unsigned int id = e->ev.lun[1];
-	u64 lun = (e->ev.lun[2] << 8 | e->ev.lun[3]) & 0x3fff;
+	/* as REPORT LUNS gives it (LUNs from 256 up: 0x4000 + n) */
+	u64 lun = e->ev.lun[2] << 8 | e->ev.lun[3];
 	bool rescan = false;
 
 	if (event & VIRTIO_SCSI_T_EVENTS_MISSED) {
@@ -540,7 +551,7 @@ static int mqvs_probe(struct virtio_device *vdev)
 	struct mq_scsi_host *shost;
 	struct mqvs_host *vs;
 	unsigned int nr_req, i, ring;
-	u32 max_target;
+	u32 max_target, max_lun;
 	int err;
 
 	if (!vdev->config->get) {
@@ -598,7 +609,13 @@ static int mqvs_probe(struct virtio_device *vdev)
 	shost->max_id = min_t(u32, max_target + 1, 256);
 	if (READ_ONCE(max_targets))
 		shost->max_id = min(shost->max_id, READ_ONCE(max_targets));
-	shost->max_lun = (u64)MQVS_CFG(vdev, max_lun) + 1;
+	max_lun = MQVS_CFG(vdev, max_lun);
+	if (max_lun > MQVS_MAX_LUN) {
+		dev_warn(&vdev->dev, "max_lun %u beyond the 14-bit LUN format, using %u\n",
+			 max_lun, MQVS_MAX_LUN);
+		max_lun = MQVS_MAX_LUN;
+	}
+	shost->max_lun = max_lun + 1 + MQVS_FLAT_LUN;
 	shost->dev.parent = &vdev->dev;
 
 	virtio_device_ready(vdev);

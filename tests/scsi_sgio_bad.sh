@@ -3,6 +3,10 @@
 # an errno (python3 ioctl), valid commands return status and sense like
 # the kernel's SG_IO; unknown opcodes, bad CDB fields and LBAs out of
 # range come back as CHECK CONDITION / ILLEGAL REQUEST (sg_raw and ioctl).
+# Then stale sense: with one tag per host, a command whose LLD writes only
+# 8 bytes of sense (mq_scsi_debug short_sense=8, like a transport copying
+# short sense) must not return the previous command's sense bytes (zeros
+# after them, not the earlier ASC).
 . "$(dirname "$0")/lib/common.sh"
 
 mq_load_scsi_debug dev_size_mb=16 || { t_fail "load"; t_done; }
@@ -139,6 +143,49 @@ t_check "sg_raw MODE SENSE unknown page: invalid field in cdb" \
 	grep -qi "Invalid field in cdb" /tmp/raw
 t_check "disk still works after all that (fio verify)" fio_verify /dev/$d --size=16M
 t_check "queued == completed, nothing busy" mq_check_balanced $d
+mq_scsi_unload
+
+cat > /tmp/stale.py <<'PY'
+import ctypes, fcntl, os, struct, sys
+
+SG_IO = 0x2285
+FMT = "@iiBBHIPPPIIiPBBBBHHiII0P"
+fd = os.open(sys.argv[1], os.O_RDWR)
+
+def sense_of(cdb, dxfer=0):
+    cbuf = ctypes.create_string_buffer(bytes(cdb), len(cdb))
+    dbuf = ctypes.create_string_buffer(max(dxfer, 1))
+    sbuf = ctypes.create_string_buffer(b"\xee" * 96, 96)
+    hdr = bytearray(struct.pack(FMT, ord('S'), -3 if dxfer else -1, len(cdb),
+        96, 0, dxfer, ctypes.addressof(dbuf), ctypes.addressof(cbuf),
+        ctypes.addressof(sbuf), 10000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    fcntl.ioctl(fd, SG_IO, hdr)
+    out = struct.unpack(FMT, hdr)
+    return out[13], sbuf.raw[:out[16]]
+
+with open("/sys/module/mq_scsi_debug/parameters/short_sense", "w") as f:
+    f.write("0")
+st, sb = sense_of([0x12, 1, 0x55, 0, 96, 0], 96)
+print("full sense: status %d, %s" % (st, sb.hex()))
+ok = st == 2 and len(sb) == 18 and sb[12] == 0x24
+with open("/sys/module/mq_scsi_debug/parameters/short_sense", "w") as f:
+    f.write("8")
+st, sb = sense_of([0xff, 0, 0, 0, 0, 0])
+print("8-byte sense: status %d, %s" % (st, sb.hex()))
+with open("/sys/module/mq_scsi_debug/parameters/short_sense", "w") as f:
+    f.write("0")
+if not ok:
+    print("FAIL: the first command's sense")
+    sys.exit(1)
+if st != 2 or len(sb) != 18 or sb[2] & 0xf != 5 or any(sb[8:]):
+    print("FAIL: bytes 8.. are not zero: stale sense of the earlier command")
+    sys.exit(1)
+PY
+mq_load_scsi_debug dev_size_mb=8 max_queue=1 || t_fail "load with max_queue=1"
+d=$(scsi_disks | head -1)
+sg_turs /dev/$d >/dev/null 2>&1	# eat the power-on unit attention
+t_check "short sense after a full one: no stale bytes" python3 /tmp/stale.py /dev/$d
+t_check "block I/O after short sense (fio verify)" fio_verify /dev/$d --size=4M
 mq_scsi_unload
 t_check "modules unloaded" sh -c "! lsmod | grep -q '^mq_scsi'"
 t_done
