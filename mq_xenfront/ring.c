@@ -666,7 +666,8 @@ static int xf_ring_alloc_pgnts(struct xf_info *info, struct xf_ring *ring)
 	if (!ring->pgnts)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		page = alloc_page(GFP_KERNEL);
+		/* Zeroed: the backend can read all of it from now on. */
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!page)
 			return -ENOMEM;
 		ref = gnttab_grant_foreign_access(domid, xen_page_to_gfn(page),
@@ -706,7 +707,8 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
 		if (!ring->ind_pages)
 			return -ENOMEM;
 		for (i = 0; i < n; i++) {
-			ring->ind_pages[i] = alloc_page(GFP_KERNEL);
+			/* The backend reads all of it, not only our descriptors. */
+			ring->ind_pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 			if (!ring->ind_pages[i])
 				return -ENOMEM;
 		}
