@@ -285,6 +285,8 @@ static int xf_talk_to_backend(struct xf_info *info)
 	if (info->rings)
 		return 0;
 	info->persistent_offered = READ_ONCE(xf_feature_persistent);
+	/* New rings: a backend that broke the old ones gets another chance. */
+	WRITE_ONCE(info->broken, false);
 	backend_queues = xenbus_read_unsigned(dev->otherend,
 					      "multi-queue-max-queues", 0);
 	info->nr_rings = min3(max(backend_queues, 1U), xf_max_queues,

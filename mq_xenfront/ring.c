@@ -22,14 +22,20 @@ static struct xf_req *xf_pdu(struct mq_request *rq)
 	return mq_rq_to_pdu(rq);
 }
 
-/* Copy @req into the next free slot (the caller checked there is one). */
-static void xf_put_req(struct xf_ring *ring, const struct blkif_request *req)
+/*
+ * Copy @req of @pdu into the next free slot (the caller checked there is
+ * one) and note which operation its response must carry.
+ */
+static void xf_put_req(struct xf_ring *ring, struct xf_req *pdu,
+		       const struct blkif_request *req)
 {
 	struct blkif_request *slot;
 
 	slot = RING_GET_REQUEST(&ring->front, ring->front.req_prod_pvt);
 	*slot = *req;
 	ring->front.req_prod_pvt++;
+	pdu->rsp_op = req->operation == BLKIF_OP_INDIRECT ?
+		      req->u.indirect.indirect_op : req->operation;
 }
 
 static void xf_push(struct xf_ring *ring)
@@ -291,7 +297,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 	pdu->nr_grefs = 0;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (unlikely(ring->dead)) {
+	if (unlikely(ring->dead || READ_ONCE(info->broken))) {
 		ret = BLK_STS_IOERR;
 		goto out;
 	}
@@ -362,7 +368,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		goto out;
 	}
 
-	xf_put_req(ring, &req);
+	xf_put_req(ring, pdu, &req);
 	ring->rqs[rq->tag] = rq;
 	ring->inflight++;
 	if (bd->last)
@@ -444,47 +450,102 @@ static void xf_complete_list(struct list_head *done)
 	}
 }
 
+static unsigned int xf_ring_take_all_locked(struct xf_ring *ring,
+					    struct list_head *taken);
+
+/*
+ * The backend broke the protocol on @ring (or on another ring of the
+ * device): take no more responses and no more requests from now on.  Every
+ * request still on the ring fails (onto @done); nothing the backend sends
+ * later on this ring is looked at.  Called with the ring's lock held.
+ */
+static void xf_ring_break(struct xf_ring *ring, struct list_head *done)
+{
+	struct xf_info *info = ring->info;
+	unsigned int n;
+
+	WRITE_ONCE(info->broken, true);
+	if (ring->broken)
+		return;
+	ring->broken = true;
+	n = xf_ring_take_all_locked(ring, done);
+	pr_err("%s: ring disabled, %u request(s) on it failed\n",
+	       ring->name, n);
+}
+
+/*
+ * The request a response answers, or NULL (the caller breaks the ring) if
+ * it answers none of ours: an id we never gave out or that has no ring
+ * request outstanding (a duplicate), or another operation than the one
+ * that ring request asked for (also a response that comes too early in a
+ * preflush/data/postflush sequence: it answers a ring request not issued).
+ */
+static struct mq_request *xf_rsp_request(struct xf_ring *ring,
+					 const struct blkif_response *rsp)
+{
+	struct mq_request *rq;
+
+	if (rsp->id >= ring->info->depth) {
+		pr_err("%s: response with id %llu, ring has %u\n", ring->name,
+		       rsp->id, ring->info->depth);
+		return NULL;
+	}
+	rq = ring->rqs[rsp->id];
+	if (!rq) {
+		pr_err("%s: response to id %llu, which has no request\n",
+		       ring->name, rsp->id);
+		return NULL;
+	}
+	if (rsp->operation != xf_pdu(rq)->rsp_op) {
+		pr_err("%s: response to id %llu with operation %u, expected %u\n",
+		       ring->name, rsp->id, rsp->operation, xf_pdu(rq)->rsp_op);
+		return NULL;
+	}
+	return rq;
+}
+
 static irqreturn_t xf_interrupt(int irq, void *data)
 {
 	struct xf_ring *ring = data;
 	struct blkif_response rsp;
-	RING_IDX i, rp;
+	RING_IDX i, rp, cons;
 	unsigned long flags;
 	bool pushed = false;
 	int more;
 	LIST_HEAD(done);
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (unlikely(!ring->front.sring))
+	if (unlikely(!ring->front.sring || ring->broken))
 		goto out;
+	if (unlikely(READ_ONCE(ring->info->broken)))
+		goto broken;
 again:
+	cons = ring->front.rsp_cons;
 	rp = READ_ONCE(ring->front.sring->rsp_prod);
 	virt_rmb();	/* responses up to rp are visible */
-	if (RING_RESPONSE_PROD_OVERFLOW(&ring->front, rp)) {
-		pr_err("%s: backend produced too many responses (%u/%u)\n",
-		       ring->name, rp - ring->front.rsp_cons,
-		       RING_SIZE(&ring->front));
-		ring->dead = true;
-		goto out;
+	/* Never more responses than ring requests outstanding. */
+	if (rp - cons > ring->front.req_prod_pvt - cons) {
+		pr_err("%s: backend produced %u responses, %u requests outstanding\n",
+		       ring->name, rp - cons, ring->front.req_prod_pvt - cons);
+		goto broken;
 	}
-	for (i = ring->front.rsp_cons; i != rp; i++) {
+	for (i = cons; i != rp; i++) {
 		struct mq_request *rq;
 		struct xf_req *pdu;
 		blk_status_t status;
 
 		RING_COPY_RESPONSE(&ring->front, i, &rsp);
-		if (rsp.id >= ring->info->depth || !ring->rqs[rsp.id]) {
-			pr_err_ratelimited("%s: response for unknown id %llu\n",
-					   ring->name, rsp.id);
-			continue;
+		rq = xf_rsp_request(ring, &rsp);
+		if (!rq) {
+			ring->front.rsp_cons = i;
+			goto broken;
 		}
-		rq = ring->rqs[rsp.id];
 		pdu = xf_pdu(rq);
 		status = xf_rsp_status(rsp.status);
 		if (status == BLK_STS_OK && !ring->dead) {
 			if (pdu->phase == XF_PH_PREFLUSH) {
 				pdu->phase = XF_PH_DATA;
-				xf_put_req(ring, &pdu->data);
+				xf_put_req(ring, pdu, &pdu->data);
 				pushed = true;
 				continue;
 			}
@@ -493,7 +554,7 @@ again:
 
 				pdu->phase = XF_PH_POSTFLUSH;
 				xf_flush_req(ring, rsp.id, &req);
-				xf_put_req(ring, &req);
+				xf_put_req(ring, pdu, &req);
 				pushed = true;
 				continue;
 			}
@@ -522,6 +583,13 @@ out:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	xf_complete_list(&done);
 	return IRQ_HANDLED;
+
+broken:
+	/* Requests put on the ring but not pushed stay unpushed. */
+	xf_ring_break(ring, &done);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
+	return IRQ_HANDLED;
 }
 
 /**
@@ -543,15 +611,14 @@ void xf_ring_kill(struct xf_ring *ring)
 /*
  * Take every request the backend holds off @ring (dead from now on) onto
  * @taken, with its grants released and BLK_STS_IOERR set (so xf_finish()
- * copies no read data); the caller ends them unlocked.
+ * copies no read data); the caller ends them unlocked.  Called with the
+ * ring's lock held.
  */
-static unsigned int xf_ring_take_all(struct xf_ring *ring,
-				     struct list_head *taken)
+static unsigned int xf_ring_take_all_locked(struct xf_ring *ring,
+					    struct list_head *taken)
 {
 	unsigned int id, n = 0;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ring->lock, flags);
 	ring->dead = true;
 	for (id = 0; id < ring->info->depth; id++) {
 		if (!ring->rqs[id])
@@ -560,6 +627,17 @@ static unsigned int xf_ring_take_all(struct xf_ring *ring,
 		n++;
 	}
 	xf_maybe_restart(ring);
+	return n;
+}
+
+static unsigned int xf_ring_take_all(struct xf_ring *ring,
+				     struct list_head *taken)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	n = xf_ring_take_all_locked(ring, taken);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return n;
 }

@@ -53,6 +53,8 @@ enum xf_phase {
  * struct xf_req - driver payload behind every mq_request
  * @phase: which ring request of the sequence is with the backend
  * @post_flush: a flush follows the data (FUA emulated with flush-cache)
+ * @rsp_op: the operation the response to the ring request of @phase must
+ *	carry (an indirect request's is its indirect_op, as blkback answers)
  * @nr_grefs: grant references held, in @grefs
  * @data: the data request, built at dispatch, issued after a preflush
  * @grefs: data grants, then indirect page grants
@@ -60,6 +62,7 @@ enum xf_phase {
 struct xf_req {
 	enum xf_phase phase;
 	bool post_flush;
+	u8 rsp_op;
 	unsigned int nr_grefs;
 	struct blkif_request data;
 	grant_ref_t grefs[];
@@ -96,6 +99,8 @@ struct xf_pgnt {
  * @pgnts: persistent grants, @info->grefs_per_rq per tag (data pages,
  *	then indirect pages); NULL without feature-persistent
  * @dead: the backend is gone or going: fail new requests
+ * @broken: the backend broke the protocol on this ring (or another of
+ *	the device): responses are not read any more, requests fail
  * @name: IRQ name
  */
 struct xf_ring {
@@ -115,6 +120,7 @@ struct xf_ring {
 	struct page **ind_pages;
 	struct xf_pgnt *pgnts;
 	bool dead;
+	bool broken;
 	char name[DISK_NAME_LEN + 12];
 };
 
@@ -141,6 +147,10 @@ struct xf_ring {
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
+ * @broken: the backend broke the protocol (a response that answers no
+ *	request of ours, or in a way we never asked): every ring of the
+ *	device stops taking responses and requests until it is renegotiated.
+ *	Set under a ring's lock, read without one.
  * @recovering: restored from a save with the disk live: reconnecting,
  *	the bios of its requests wait on @parked
  * @parking: the hardware queues have no usable ring (read without a
@@ -173,6 +183,7 @@ struct xf_info {
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
+	bool broken;
 	bool recovering;
 	bool parking;
 	bool park_fail;
