@@ -783,6 +783,7 @@ static int xf_probe(struct xenbus_device *dev,
 	mutex_init(&info->lock);
 	spin_lock_init(&info->park_lock);
 	bio_list_init(&info->parked);
+	bio_list_init(&info->stranded);
 	info->xbdev = dev;
 	info->handle = handle;
 	info->index = index;
@@ -826,6 +827,11 @@ static void xf_remove(struct xenbus_device *dev)
 	kfree(info->rings);
 	info->rings = NULL;
 	mutex_unlock(&info->lock);
+	/* Their pages may still be mapped: leak them rather than reuse them. */
+	if (info->nr_stranded)
+		dev_warn(&dev->dev,
+			 "%s: %u request(s) whose pages the backend kept mapped: their bios never end\n",
+			 info->name, info->nr_stranded);
 	ida_free(&xf_index_ida, info->index);
 	kfree(info);
 }

@@ -22,6 +22,18 @@ static struct xf_req *xf_pdu(struct mq_request *rq)
 	return mq_rq_to_pdu(rq);
 }
 
+static void xf_ring_break(struct xf_ring *ring, struct list_head *done);
+
+static void xf_complete_list(struct list_head *done)
+{
+	struct mq_request *rq, *next;
+
+	list_for_each_entry_safe(rq, next, done, queuelist) {
+		list_del_init(&rq->queuelist);
+		mq_complete_request(rq);
+	}
+}
+
 /*
  * Copy @req of @pdu into the next free slot (the caller checked there is
  * one) and note which operation its response must carry.
@@ -69,25 +81,67 @@ static grant_ref_t xf_grant(struct xf_ring *ring, struct page *page,
 	return ref;
 }
 
-/* End the grants of @pdu and return them to the ring's pool. */
-static void xf_release_grants(struct xf_ring *ring, struct xf_req *pdu)
+/*
+ * End the grants of @rq and return them to the ring's pool.  A grant the
+ * backend still maps (it answered before unmapping, or maps a reference
+ * it guessed) is not ours to end: the backend can still read the page, or
+ * write it if it was granted writable.  Such a page must never be reused:
+ * a data page stays with its bio, which the caller must then never end
+ * (xf_strand()); an indirect page leaves the ring for good and goes back
+ * to the allocator only once the backend has unmapped it (the grant
+ * table's deferred release).
+ *
+ * Return: false if a grant was still mapped.
+ */
+static bool xf_release_grants(struct xf_ring *ring, struct mq_request *rq)
 {
-	unsigned int i;
+	struct xf_req *pdu = xf_pdu(rq);
+	unsigned int i, first_ind = pdu->nr_grefs - pdu->nr_ind;
+	bool ended = true;
 
 	for (i = 0; i < pdu->nr_grefs; i++) {
 		grant_ref_t ref = pdu->grefs[i];
+		struct page **ind;
 
 		if (gnttab_end_foreign_access_ref(ref)) {
 			gnttab_release_grant_reference(&ring->gref_head, ref);
 			ring->free_grefs++;
-		} else {
-			/* Still mapped by the backend: Xen frees it later. */
-			pr_warn_ratelimited("%s: grant %u still in use\n",
-					    ring->name, ref);
-			gnttab_end_foreign_access(ref, NULL);
+			continue;
 		}
+		ended = false;
+		pr_err_ratelimited("%s: backend still maps grant %u of request %u\n",
+				   ring->name, ref, rq->tag);
+		if (i < first_ind) {
+			/* Ends the grant once unmapped; the page is the bio's. */
+			gnttab_end_foreign_access(ref, NULL);
+			continue;
+		}
+		ind = &ring->ind_pages[rq->tag * ring->info->ind_pages +
+				       i - first_ind];
+		gnttab_end_foreign_access(ref, *ind);
+		*ind = NULL;
 	}
 	pdu->nr_grefs = 0;
+	pdu->nr_ind = 0;
+	return ended;
+}
+
+/*
+ * The backend may still access pages of @rq's bios (xf_release_grants()
+ * failed): keep the bios from ever ending, so their pages go back neither
+ * to their owner nor to the allocator, and let @rq end without them.
+ * Whoever waits for those bios waits for good; the disk itself can still
+ * go away.  As xen-blkfront, which never completes such a request.
+ */
+static void xf_strand(struct xf_info *info, struct mq_request *rq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&info->park_lock, flags);
+	mq_rq_steal_bios(rq, &info->stranded);
+	info->nr_stranded++;
+	spin_unlock_irqrestore(&info->park_lock, flags);
+	xf_pdu(rq)->stranded = true;
 }
 
 /* The persistent grants of @rq: its tag's share of the ring's. */
@@ -192,6 +246,7 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		}
 		req->u.indirect.indirect_grefs[i] = xf_grant(ring, ind[i], true);
 		pdu->grefs[pdu->nr_grefs++] = req->u.indirect.indirect_grefs[i];
+		pdu->nr_ind++;
 	}
 	return 0;
 }
@@ -282,6 +337,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 	bool preflush = false;
 	struct xf_ring *ring;
 	unsigned long flags;
+	LIST_HEAD(done);
 
 	if (unlikely(READ_ONCE(info->parking))) {
 		ret = xf_park(info, rq);
@@ -294,7 +350,9 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 	ring = hctx->driver_data;
 	pdu->phase = XF_PH_DATA;
 	pdu->post_flush = false;
+	pdu->stranded = false;
 	pdu->nr_grefs = 0;
+	pdu->nr_ind = 0;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	if (unlikely(ring->dead || READ_ONCE(info->broken))) {
@@ -338,7 +396,11 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		if (xf_build_rw(ring, rq, pdu)) {
 			pr_err_ratelimited("%s: request with too many segments\n",
 					   ring->name);
-			xf_release_grants(ring, pdu);
+			if (!xf_release_grants(ring, rq)) {
+				/* Published to no one, yet mapped. */
+				xf_strand(info, rq);
+				xf_ring_break(ring, &done);
+			}
 			ret = BLK_STS_IOERR;
 			goto out;
 		}
@@ -387,6 +449,7 @@ out:
 	if (ring->front.req_prod_pvt != ring->front.sring->req_prod && !ring->dead)
 		xf_push(ring);
 	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
 	return ret;
 }
 
@@ -416,18 +479,28 @@ static blk_status_t xf_rsp_status(int16_t status)
 	}
 }
 
-/* Take @rq off the ring with @status; the caller completes it unlocked. */
-static void xf_finish(struct xf_ring *ring, struct mq_request *rq,
+/*
+ * Take @rq off the ring with @status; the caller completes it unlocked.
+ * Return: false if the backend still maps a grant of it: its bios were
+ * stranded (xf_strand()) and it fails; the caller breaks the ring.
+ */
+static bool xf_finish(struct xf_ring *ring, struct mq_request *rq,
 		      blk_status_t status, struct list_head *done)
 {
-	if (ring->info->feature_persistent && status == BLK_STS_OK &&
-	    mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq))
+	bool ended = xf_release_grants(ring, rq);
+
+	if (!ended) {
+		xf_strand(ring->info, rq);
+		status = BLK_STS_IOERR;
+	} else if (ring->info->feature_persistent && status == BLK_STS_OK &&
+		   mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq)) {
 		xf_copy_in(ring, rq);
-	xf_release_grants(ring, xf_pdu(rq));
+	}
 	ring->rqs[rq->tag] = NULL;
 	ring->inflight--;
 	mq_set_request_status(rq, status);
 	list_add_tail(&rq->queuelist, done);
+	return ended;
 }
 
 /* Restart a queue stopped for room once a request's worth is back. */
@@ -438,39 +511,6 @@ static void xf_maybe_restart(struct xf_ring *ring)
 			    (ring->info->feature_persistent ||
 			     ring->free_grefs >= ring->info->grefs_per_rq))))
 		mq_start_hw_queue(ring->hctx);
-}
-
-static void xf_complete_list(struct list_head *done)
-{
-	struct mq_request *rq, *next;
-
-	list_for_each_entry_safe(rq, next, done, queuelist) {
-		list_del_init(&rq->queuelist);
-		mq_complete_request(rq);
-	}
-}
-
-static unsigned int xf_ring_take_all_locked(struct xf_ring *ring,
-					    struct list_head *taken);
-
-/*
- * The backend broke the protocol on @ring (or on another ring of the
- * device): take no more responses and no more requests from now on.  Every
- * request still on the ring fails (onto @done); nothing the backend sends
- * later on this ring is looked at.  Called with the ring's lock held.
- */
-static void xf_ring_break(struct xf_ring *ring, struct list_head *done)
-{
-	struct xf_info *info = ring->info;
-	unsigned int n;
-
-	WRITE_ONCE(info->broken, true);
-	if (ring->broken)
-		return;
-	ring->broken = true;
-	n = xf_ring_take_all_locked(ring, done);
-	pr_err("%s: ring disabled, %u request(s) on it failed\n",
-	       ring->name, n);
 }
 
 /*
@@ -566,7 +606,10 @@ again:
 		if (status != BLK_STS_OK)
 			pr_err_ratelimited("%s: request op %u failed: %d\n",
 					   ring->name, rsp.operation, rsp.status);
-		xf_finish(ring, rq, status, &done);
+		if (!xf_finish(ring, rq, status, &done)) {
+			ring->front.rsp_cons = i + 1;
+			goto broken;
+		}
 	}
 	ring->front.rsp_cons = i;
 	if (i != ring->front.req_prod_pvt) {
@@ -630,6 +673,27 @@ static unsigned int xf_ring_take_all_locked(struct xf_ring *ring,
 	return n;
 }
 
+/*
+ * The backend broke the protocol on @ring (or on another ring of the
+ * device): take no more responses and no more requests from now on.  Every
+ * request still on the ring fails (onto @done), its bios stranded if the
+ * backend still maps one of its grants; nothing the backend sends later on
+ * this ring is looked at.  Called with the ring's lock held.
+ */
+static void xf_ring_break(struct xf_ring *ring, struct list_head *done)
+{
+	struct xf_info *info = ring->info;
+	unsigned int n;
+
+	WRITE_ONCE(info->broken, true);
+	if (ring->broken)
+		return;
+	ring->broken = true;
+	n = xf_ring_take_all_locked(ring, done);
+	pr_err("%s: ring disabled, %u request(s) on it failed\n",
+	       ring->name, n);
+}
+
 static unsigned int xf_ring_take_all(struct xf_ring *ring,
 				     struct list_head *taken)
 {
@@ -686,7 +750,9 @@ unsigned int xf_ring_park_inflight(struct xf_ring *ring)
 	n = xf_ring_take_all(ring, &taken);
 	list_for_each_entry_safe(rq, next, &taken, queuelist) {
 		list_del_init(&rq->queuelist);
-		mq_set_request_status(rq, xf_park(ring->info, rq));
+		/* A stranded request has no bios left to park. */
+		if (!xf_pdu(rq)->stranded)
+			mq_set_request_status(rq, xf_park(ring->info, rq));
 		mq_complete_request(rq);
 	}
 	return n;

@@ -56,6 +56,9 @@ enum xf_phase {
  * @rsp_op: the operation the response to the ring request of @phase must
  *	carry (an indirect request's is its indirect_op, as blkback answers)
  * @nr_grefs: grant references held, in @grefs
+ * @nr_ind: how many of them (the last) grant indirect pages
+ * @stranded: the backend kept a grant of it mapped: its bios were taken
+ *	off it and will never end (see xf_strand())
  * @data: the data request, built at dispatch, issued after a preflush
  * @grefs: data grants, then indirect page grants
  */
@@ -63,7 +66,9 @@ struct xf_req {
 	enum xf_phase phase;
 	bool post_flush;
 	u8 rsp_op;
+	bool stranded;
 	unsigned int nr_grefs;
+	unsigned int nr_ind;
 	struct blkif_request data;
 	grant_ref_t grefs[];
 };
@@ -157,8 +162,11 @@ struct xf_ring {
  *	lock by &mq_ops.queue_rq): requests park their bios on @parked, or
  *	fail with @park_fail
  * @park_fail: reconnecting failed: requests fail instead of parking
- * @park_lock: @parked, @park_fail
+ * @park_lock: @parked, @park_fail, @stranded, @nr_stranded
  * @parked: bios taken from requests to be issued again once reconnected
+ * @stranded: bios whose pages the backend kept mapped after their
+ *	request was over: never ended, so the pages are never reused
+ * @nr_stranded: requests whose bios went to @stranded
  * @resumes: reconnections after a restore that completed
  * @debugfs_dir: its debugfs directory
  */
@@ -189,6 +197,8 @@ struct xf_info {
 	bool park_fail;
 	spinlock_t park_lock;	/* see above */
 	struct bio_list parked;
+	struct bio_list stranded;
+	unsigned int nr_stranded;
 	unsigned int resumes;
 	struct dentry *debugfs_dir;
 };
