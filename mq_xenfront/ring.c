@@ -547,6 +547,7 @@ static struct mq_request *xf_rsp_request(struct xf_ring *ring,
 static irqreturn_t xf_interrupt(int irq, void *data)
 {
 	struct xf_ring *ring = data;
+	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	struct blkif_response rsp;
 	RING_IDX i, rp, cons;
 	unsigned long flags;
@@ -555,7 +556,12 @@ static irqreturn_t xf_interrupt(int irq, void *data)
 	LIST_HEAD(done);
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (unlikely(!ring->front.sring || ring->broken))
+	/* No EOI for a broken ring: its event channel stays masked. */
+	if (unlikely(ring->broken)) {
+		spin_unlock_irqrestore(&ring->lock, flags);
+		return IRQ_HANDLED;
+	}
+	if (unlikely(!ring->front.sring))
 		goto out;
 	if (unlikely(READ_ONCE(ring->info->broken)))
 		goto broken;
@@ -574,6 +580,7 @@ again:
 		struct xf_req *pdu;
 		blk_status_t status;
 
+		eoi = 0;
 		RING_COPY_RESPONSE(&ring->front, i, &rsp);
 		rq = xf_rsp_request(ring, &rsp);
 		if (!rq) {
@@ -625,10 +632,19 @@ again:
 out:
 	spin_unlock_irqrestore(&ring->lock, flags);
 	xf_complete_list(&done);
+	/*
+	 * Late EOI: the event channel is unmasked only now, and an event that
+	 * brought no response counts as spurious, so Xen throttles a backend
+	 * that floods us (XSA-391).
+	 */
+	xen_irq_lateeoi(irq, eoi);
 	return IRQ_HANDLED;
 
 broken:
-	/* Requests put on the ring but not pushed stay unpushed. */
+	/*
+	 * Requests put on the ring but not pushed stay unpushed.  No EOI: a
+	 * backend that broke the protocol sends us no more events.
+	 */
 	xf_ring_break(ring, &done);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	xf_complete_list(&done);
@@ -784,8 +800,9 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
 		return err;
 	snprintf(ring->name, sizeof(ring->name), "%s-q%u", info->name,
 		 ring->idx);
-	err = bind_evtchn_to_irqhandler(ring->evtchn, xf_interrupt, 0,
-					ring->name, ring);
+	/* Late EOI (xf_interrupt()): event storms are throttled. */
+	err = bind_evtchn_to_irqhandler_lateeoi(ring->evtchn, xf_interrupt, 0,
+						ring->name, ring);
 	if (err < 0) {
 		xenbus_dev_fatal(dev, err, "binding event channel %u",
 				 ring->evtchn);
