@@ -18,9 +18,10 @@ static int xf_rings_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	mutex_lock(&info->lock);
-	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d flush %d discard %d connected %d broken %d stranded %u resumes %u recovering %d parking %d\n",
+	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d untrusted %d bounce %d flush %d discard %d connected %d broken %d stranded %u resumes %u recovering %d parking %d\n",
 		   info->nr_rings, info->ring_order, info->depth, info->max_segs,
-		   info->ind_pages, info->feature_persistent,
+		   info->ind_pages, info->feature_persistent, info->untrusted,
+		   info->bounce,
 		   info->feature_flush, info->feature_discard,
 		   info->connected, READ_ONCE(info->broken),
 		   READ_ONCE(info->nr_stranded), info->resumes,

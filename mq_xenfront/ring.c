@@ -184,7 +184,7 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		   rq->nr_phys_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	max = indirect ? info->max_segs : BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	memset(req, 0, sizeof(*req));
-	if (info->feature_persistent)
+	if (info->bounce)
 		pg = xf_rq_pgnts(ring, rq);
 	else if (indirect)
 		ind = &ring->ind_pages[rq->tag * info->ind_pages];
@@ -364,7 +364,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		goto out;
 	}
 	if (RING_FULL(&ring->front) ||
-	    (!info->feature_persistent && mq_rq_bytes(rq) &&
+	    (!info->bounce && mq_rq_bytes(rq) &&
 	     ring->free_grefs < xf_grefs_needed(info, rq))) {
 		/* Grants leaked to a stuck backend: nothing will free more. */
 		if (!ring->inflight) {
@@ -492,7 +492,7 @@ static bool xf_finish(struct xf_ring *ring, struct mq_request *rq,
 	if (!ended) {
 		xf_strand(ring->info, rq);
 		status = BLK_STS_IOERR;
-	} else if (ring->info->feature_persistent && status == BLK_STS_OK &&
+	} else if (ring->info->bounce && status == BLK_STS_OK &&
 		   mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq)) {
 		xf_copy_in(ring, rq);
 	}
@@ -508,7 +508,7 @@ static void xf_maybe_restart(struct xf_ring *ring)
 {
 	if (ring->hctx && mq_hw_queue_stopped(ring->hctx) &&
 	    (ring->dead || (!RING_FULL(&ring->front) &&
-			    (ring->info->feature_persistent ||
+			    (ring->info->bounce ||
 			     ring->free_grefs >= ring->info->grefs_per_rq))))
 		mq_start_hw_queue(ring->hctx);
 }
@@ -813,8 +813,10 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
 }
 
 /*
- * Grant every page a request of this ring can use, once: the backend maps
- * them persistently and data is copied through them.
+ * Grant every page a request of this ring can use, once: data is copied
+ * through them (bounce buffers), and the backend maps them persistently
+ * (feature-persistent) or per request.  Either way it never sees a page
+ * that is not the ring's own.
  */
 static int xf_ring_alloc_pgnts(struct xf_info *info, struct xf_ring *ring)
 {
@@ -859,7 +861,7 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
 	ring->rqs = kcalloc(info->depth, sizeof(*ring->rqs), GFP_KERNEL);
 	if (!ring->rqs)
 		return -ENOMEM;
-	if (info->feature_persistent)
+	if (info->bounce)
 		return xf_ring_alloc_pgnts(info, ring);
 	n = info->depth * info->ind_pages;
 	if (n) {

@@ -38,6 +38,7 @@
 
 /* Module parameters (validated when set, read-only afterwards). */
 extern bool xf_feature_persistent;
+extern bool xf_trusted;
 extern unsigned int xf_max_queues;
 extern unsigned int xf_max_indirect_segments;
 extern unsigned int xf_max_ring_page_order;
@@ -147,8 +148,13 @@ struct xf_ring {
  * @feature_discard: backend has feature-discard
  * @feature_secdiscard: backend has discard-secure
  * @persistent_offered: feature-persistent as written to xenstore
- * @feature_persistent: persistent grants (both ends offer them): data is
- *	copied through per-request pages granted once, never granted per I/O
+ * @untrusted: the backend is not trusted (module parameter trusted=0, or
+ *	the device's xenstore node "trusted" is 0): see @bounce
+ * @feature_persistent: persistent grants (both ends offer them)
+ * @bounce: data is copied through per-request pages of the ring's own,
+ *	granted once when the disk connects (persistent grants, or an
+ *	untrusted backend whatever it offers); without it the bio pages
+ *	themselves are granted per I/O
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
@@ -187,7 +193,9 @@ struct xf_info {
 	bool feature_discard;
 	bool feature_secdiscard;
 	bool persistent_offered;
+	bool untrusted;
 	bool feature_persistent;
+	bool bounce;
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
