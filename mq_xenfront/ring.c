@@ -45,7 +45,7 @@ static void xf_put_req(struct xf_ring *ring, struct xf_req *pdu,
 
 	slot = RING_GET_REQUEST(&ring->front, ring->front.req_prod_pvt);
 	*slot = *req;
-	ring->front.req_prod_pvt++;
+	pdu->req_slot = ring->front.req_prod_pvt++;
 	pdu->rsp_op = req->operation == BLKIF_OP_INDIRECT ?
 		      req->u.indirect.indirect_op : req->operation;
 }
@@ -55,6 +55,7 @@ static void xf_push(struct xf_ring *ring)
 	int notify;
 
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ring->front, notify);
+	ring->pushed = ring->front.req_prod_pvt;
 	if (notify)
 		notify_remote_via_irq(ring->irq);
 }
@@ -446,7 +447,7 @@ out_done:
 	return BLK_STS_OK;
 out:
 	/* A batch may have been left unpushed: push it now. */
-	if (ring->front.req_prod_pvt != ring->front.sring->req_prod && !ring->dead)
+	if (ring->front.req_prod_pvt != ring->pushed && !ring->dead)
 		xf_push(ring);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	xf_complete_list(&done);
@@ -518,10 +519,14 @@ static void xf_maybe_restart(struct xf_ring *ring)
  * it answers none of ours: an id we never gave out or that has no ring
  * request outstanding (a duplicate), or another operation than the one
  * that ring request asked for (also a response that comes too early in a
- * preflush/data/postflush sequence: it answers a ring request not issued).
+ * preflush/data/postflush sequence: it answers a ring request not issued),
+ * or a ring request at or after @lim, the requests published when the
+ * responses being read were already produced (an early answer to a data
+ * request or postflush that this interrupt put on the ring).
  */
 static struct mq_request *xf_rsp_request(struct xf_ring *ring,
-					 const struct blkif_response *rsp)
+					 const struct blkif_response *rsp,
+					 RING_IDX lim)
 {
 	struct mq_request *rq;
 
@@ -541,6 +546,11 @@ static struct mq_request *xf_rsp_request(struct xf_ring *ring,
 		       ring->name, rsp->id, rsp->operation, xf_pdu(rq)->rsp_op);
 		return NULL;
 	}
+	if ((s32)(xf_pdu(rq)->req_slot - lim) >= 0) {
+		pr_err("%s: response to id %llu before its request was issued\n",
+		       ring->name, rsp->id);
+		return NULL;
+	}
 	return rq;
 }
 
@@ -549,7 +559,7 @@ static irqreturn_t xf_interrupt(int irq, void *data)
 	struct xf_ring *ring = data;
 	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	struct blkif_response rsp;
-	RING_IDX i, rp, cons;
+	RING_IDX i, rp, cons, lim;
 	unsigned long flags;
 	bool pushed = false;
 	int more;
@@ -567,12 +577,14 @@ static irqreturn_t xf_interrupt(int irq, void *data)
 		goto broken;
 again:
 	cons = ring->front.rsp_cons;
+	/* The backend may answer what was published before rsp_prod is read. */
+	lim = ring->pushed;
 	rp = READ_ONCE(ring->front.sring->rsp_prod);
 	virt_rmb();	/* responses up to rp are visible */
 	/* Never more responses than ring requests outstanding. */
-	if (rp - cons > ring->front.req_prod_pvt - cons) {
+	if (rp - cons > lim - cons) {
 		pr_err("%s: backend produced %u responses, %u requests outstanding\n",
-		       ring->name, rp - cons, ring->front.req_prod_pvt - cons);
+		       ring->name, rp - cons, lim - cons);
 		goto broken;
 	}
 	for (i = cons; i != rp; i++) {
@@ -582,7 +594,7 @@ again:
 
 		eoi = 0;
 		RING_COPY_RESPONSE(&ring->front, i, &rsp);
-		rq = xf_rsp_request(ring, &rsp);
+		rq = xf_rsp_request(ring, &rsp, lim);
 		if (!rq) {
 			ring->front.rsp_cons = i;
 			goto broken;

@@ -56,6 +56,8 @@ enum xf_phase {
  * @post_flush: a flush follows the data (FUA emulated with flush-cache)
  * @rsp_op: the operation the response to the ring request of @phase must
  *	carry (an indirect request's is its indirect_op, as blkback answers)
+ * @req_slot: the ring index that ring request was put at: no response
+ *	produced before it was put can answer it
  * @nr_grefs: grant references held, in @grefs
  * @nr_ind: how many of them (the last) grant indirect pages
  * @stranded: the backend kept a grant of it mapped: its bios were taken
@@ -68,6 +70,7 @@ struct xf_req {
 	bool post_flush;
 	u8 rsp_op;
 	bool stranded;
+	RING_IDX req_slot;
 	unsigned int nr_grefs;
 	unsigned int nr_ind;
 	struct blkif_request data;
@@ -90,6 +93,8 @@ struct xf_pgnt {
  * struct xf_ring - one shared ring with its event channel: one hw queue
  * @lock: the ring, @rqs, @inflight, the grant pool, @dead
  * @front: the front ring
+ * @pushed: requests published to the backend (@front's req_prod, kept
+ *	where the backend cannot write it)
  * @info: the device
  * @hctx: its hardware queue
  * @idx: ring number
@@ -112,6 +117,7 @@ struct xf_pgnt {
 struct xf_ring {
 	spinlock_t lock;	/* see above */
 	struct blkif_front_ring front;
+	RING_IDX pushed;
 	struct xf_info *info;
 	struct mq_hw_ctx *hctx;
 	unsigned int idx;
