@@ -51,8 +51,16 @@
 #define xen_rmb()	__sync_synchronize()
 #define xen_wmb()	__sync_synchronize()
 #include <xen/io/blkif.h>
-#include <xen/io/xenbus.h>
 
+/* enum xenbus_state values (xen/io/xenbus.h, a stable ABI). */
+#define XB_INITIALISING	1
+#define XB_INITWAIT	2
+#define XB_INITIALISED	3
+#define XB_CONNECTED	4
+#define XB_CLOSING	5
+#define XB_CLOSED	6
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE		4096U
 #define PATTERN		0x5a
 #define FLOOD_EVENTS	20000
@@ -70,7 +78,7 @@ static xenevtchn_handle *xce;
 static unsigned int domid, vdev;
 static char fe[128], be[128];
 static unsigned char *disk;
-static uint64_t sectors;
+static unsigned long long sectors;
 static enum mode mode;
 static int armed = 1;
 static evtchn_port_t lport;
@@ -148,14 +156,14 @@ again:
 	xs_put(t, be, "frontend", "%s", fe);
 	xs_put(t, be, "frontend-id", "%u", domid);
 	xs_put(t, be, "online", "1");
-	xs_put(t, be, "state", "%d", XenbusStateInitialising);
+	xs_put(t, be, "state", "%d", XB_INITIALISING);
 	xs_put(t, be, "mode", "w");
 	xs_put(t, be, "type", "hostile");
 	xs_put(t, fe, "backend", "%s", be);
 	xs_put(t, fe, "backend-id", "0");
 	xs_put(t, fe, "virtual-device", "%u", vdev);
 	xs_put(t, fe, "device-type", "disk");
-	xs_put(t, fe, "state", "%d", XenbusStateInitialising);
+	xs_put(t, fe, "state", "%d", XB_INITIALISING);
 	if (!xs_transaction_end(xs, t, false)) {
 		if (errno == EAGAIN)
 			goto again;
@@ -168,7 +176,7 @@ static void wait_frontend(int state)
 	long s;
 
 	while ((s = xs_num(fe, "state")) != state) {
-		if (s == XenbusStateClosing || s == XenbusStateClosed) {
+		if (s == XB_CLOSING || s == XB_CLOSED) {
 			say("frontend state %ld while waiting for %d", s, state);
 			exit(1);
 		}
@@ -224,7 +232,7 @@ static void leak_check(const unsigned char *p)
 static int do_rw(const blkif_request_t *req, int keep)
 {
 	int write = req->operation == BLKIF_OP_WRITE;
-	uint64_t sector = req->sector_number;
+	unsigned long long sector = req->sector_number;
 	unsigned int i;
 
 	if (req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
@@ -260,7 +268,7 @@ static int do_rw(const blkif_request_t *req, int keep)
 	return BLKIF_RSP_OKAY;
 }
 
-static void respond(uint64_t id, uint8_t op, int16_t status)
+static void respond(unsigned long long id, uint8_t op, int16_t status)
 {
 	blkif_response_t *rsp = RING_GET_RESPONSE(&ring, ring.rsp_prod_pvt);
 
@@ -367,10 +375,11 @@ static void serve(void)
 			push();
 			RING_FINAL_CHECK_FOR_REQUESTS(&ring, more);
 		} while (more);
-		if (xs_num(fe, "state") >= XenbusStateClosing) {
-			say("frontend closing after %lu requests; leak-check: %lu of %lu pages with foreign bytes (%lu bytes)",
-			    served, leak_pages, pages_checked, leak_bytes);
-			xs_put(XBT_NULL, be, "state", "%d", XenbusStateClosed);
+		if (xs_num(fe, "state") >= XB_CLOSING) {
+			say("frontend closing after %lu requests", served);
+			say("leak-check: %lu of %lu pages with foreign bytes (%lu bytes)",
+			    leak_pages, pages_checked, leak_bytes);
+			xs_put(XBT_NULL, be, "state", "%d", XB_CLOSED);
 			exit(0);
 		}
 	}
@@ -386,10 +395,10 @@ int main(int argc, char **argv)
 	}
 	domid = strtoul(argv[1], NULL, 0);
 	vdev = strtoul(argv[2], NULL, 0);
-	for (i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(mode_names); i++)
 		if (!strcmp(argv[3], mode_names[i]))
 			break;
-	if (i == sizeof(mode_names) / sizeof(mode_names[0])) {
+	if (i == ARRAY_SIZE(mode_names)) {
 		fprintf(stderr, "unknown mode %s\n", argv[3]);
 		return 2;
 	}
@@ -408,16 +417,16 @@ int main(int argc, char **argv)
 	if (!xs || !xgt || !xce)
 		die("opening xenstore, gntdev or evtchn");
 	create_device();
-	xs_put(XBT_NULL, be, "sectors", "%llu", (unsigned long long)sectors);
+	xs_put(XBT_NULL, be, "sectors", "%llu", sectors);
 	xs_put(XBT_NULL, be, "info", "0");
 	xs_put(XBT_NULL, be, "sector-size", "512");
 	xs_put(XBT_NULL, be, "feature-flush-cache", "1");
 	xs_put(XBT_NULL, be, "leak-pages", "0");
-	xs_put(XBT_NULL, be, "state", "%d", XenbusStateInitWait);
+	xs_put(XBT_NULL, be, "state", "%d", XB_INITWAIT);
 	say("device created (%s), waiting for the frontend", fe);
-	wait_frontend(XenbusStateInitialised);
+	wait_frontend(XB_INITIALISED);
 	connect_ring();
-	xs_put(XBT_NULL, be, "state", "%d", XenbusStateConnected);
+	xs_put(XBT_NULL, be, "state", "%d", XB_CONNECTED);
 	serve();
 	return 0;
 }
