@@ -46,7 +46,7 @@ hostile() {
 field() { head -n 1 "$rings" | tr ' ' '\n' | sed -n "/^$1\$/{n;p;q}"; }
 # wr BS COUNT SEEK: direct write of the pattern (0x5a), status returned
 wr() {
-    fio --name=w --filename=/dev/$dev --direct=1 --ioengine=psync --rw=write --bs="$1" \
+    fio --name=w --filename="/dev/$dev" --direct=1 --ioengine=psync --rw=write --bs="$1" \
         --size=$(($1 * $2)) --offset=$(($1 * $3)) --buffer_pattern=0x5a >/dev/null 2>&1
 }
 xvda_ok() {
@@ -61,9 +61,9 @@ if hostile ok; then
     xr_expect "ok: bounce" "$(field bounce)" 1
     ok=1
     for bs in 512 1536 4096 12288 65536; do wr "$bs" 1 3 || ok=0; done
-    dd if=/tmp/pat64k of=/dev/$dev bs=64k count=1 seek=2 conv=fsync 2>/dev/null || ok=0
+    dd if=/tmp/pat64k of="/dev/$dev" bs=64k count=1 seek=2 conv=fsync 2>/dev/null || ok=0
     echo 3 >/proc/sys/vm/drop_caches
-    dd if=/dev/$dev of=/tmp/back bs=64k count=1 skip=2 2>/dev/null || ok=0
+    dd if="/dev/$dev" of=/tmp/back bs=64k count=1 skip=2 2>/dev/null || ok=0
     cmp -s /tmp/back /tmp/pat64k || ok=0
     ((ok)) && xr_pass "ok: writes and read back" || xr_fail "ok: I/O"
     xr_expect "ok: pages with other bytes than ours (backend leak check)" \
