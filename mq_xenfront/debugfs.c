@@ -18,12 +18,14 @@ static int xf_rings_show(struct seq_file *m, void *v)
 	unsigned int i;
 
 	mutex_lock(&info->lock);
-	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d flush %d discard %d connected %d resumes %u recovering %d parking %d\n",
+	seq_printf(m, "rings %u order %u depth %u segs %u indirect_pages %u persistent %d untrusted %d bounce %d flush %d discard %d connected %d broken %d stranded %u resumes %u recovering %d parking %d\n",
 		   info->nr_rings, info->ring_order, info->depth, info->max_segs,
-		   info->ind_pages, info->feature_persistent,
+		   info->ind_pages, info->feature_persistent, info->untrusted,
+		   info->bounce,
 		   info->feature_flush, info->feature_discard,
-		   info->connected, info->resumes, info->recovering,
-		   READ_ONCE(info->parking));
+		   info->connected, READ_ONCE(info->broken),
+		   READ_ONCE(info->nr_stranded), info->resumes,
+		   info->recovering, READ_ONCE(info->parking));
 	for (i = 0; i < info->nr_rings; i++) {
 		struct xf_ring *ring = &info->rings[i];
 		unsigned long flags;
@@ -38,8 +40,9 @@ static int xf_rings_show(struct seq_file *m, void *v)
 				   ring->front.rsp_cons,
 				   ring->front.sring->rsp_prod,
 				   ring->front.sring->rsp_event);
-		seq_printf(m, " inflight %u free_grefs %u dead %d stopped %d\n",
+		seq_printf(m, " inflight %u free_grefs %u dead %d broken %d stopped %d\n",
 			   ring->inflight, ring->free_grefs, ring->dead,
+			   ring->broken,
 			   ring->hctx ? mq_hw_queue_stopped(ring->hctx) : -1);
 		spin_unlock_irqrestore(&ring->lock, flags);
 	}

@@ -37,6 +37,7 @@
 #define XF_MAX_PGNTS		24576U
 
 bool xf_feature_persistent = true;
+bool xf_trusted = true;
 unsigned int xf_max_queues = 4;
 unsigned int xf_max_indirect_segments = 32;
 unsigned int xf_max_ring_page_order;
@@ -106,6 +107,9 @@ static const struct kernel_param_ops xf_ring_order_ops = {
 module_param_cb(feature_persistent, &xf_bool_ops, &xf_feature_persistent, 0644);
 MODULE_PARM_DESC(feature_persistent,
 		 "Offer persistent grants to the backend (read when a disk connects; default on)");
+module_param_cb(trusted, &xf_bool_ops, &xf_trusted, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust the backends (read when a disk connects; default on).  Off, or a device whose xenstore node 'trusted' is 0: data always goes through the frontend's own zeroed pages, never the bio pages");
 module_param_cb(max_queues, &xf_max_queues_ops, &xf_max_queues, 0444);
 MODULE_PARM_DESC(max_queues,
 		 "Most rings (hardware queues) per disk, 1..1024, capped by the backend and the online CPUs (default 4)");
@@ -285,6 +289,11 @@ static int xf_talk_to_backend(struct xf_info *info)
 	if (info->rings)
 		return 0;
 	info->persistent_offered = READ_ONCE(xf_feature_persistent);
+	/* The toolstack may mark one device's backend untrusted. */
+	info->untrusted = !READ_ONCE(xf_trusted) ||
+			  !xenbus_read_unsigned(dev->nodename, "trusted", 1);
+	/* New rings: a backend that broke the old ones gets another chance. */
+	WRITE_ONCE(info->broken, false);
 	backend_queues = xenbus_read_unsigned(dev->otherend,
 					      "multi-queue-max-queues", 0);
 	info->nr_rings = min3(max(backend_queues, 1U), xf_max_queues,
@@ -351,14 +360,32 @@ static void xf_read_features(struct xf_info *info, unsigned int max_segs)
 	info->depth = RING_SIZE(&info->rings[0].front);
 	info->feature_persistent = info->persistent_offered &&
 		xenbus_read_unsigned(be, "feature-persistent", 0);
-	if (info->feature_persistent &&
-	    info->nr_rings * info->depth * info->grefs_per_rq > XF_MAX_PGNTS) {
+	info->bounce = info->feature_persistent || info->untrusted;
+	if (!info->bounce ||
+	    info->nr_rings * info->depth * info->grefs_per_rq <= XF_MAX_PGNTS)
+		return;
+	if (!info->untrusted) {
 		dev_info(&info->xbdev->dev,
 			 "%s: %u x %u x %u persistent grants are too many: granting per request\n",
 			 info->name, info->nr_rings, info->depth,
 			 info->grefs_per_rq);
 		info->feature_persistent = false;
+		info->bounce = false;
+		return;
 	}
+	/* Untrusted: bounce anyway, with fewer segments per request if need be. */
+	while (info->max_segs > BLKIF_MAX_SEGMENTS_PER_REQUEST &&
+	       info->nr_rings * info->depth * info->grefs_per_rq > XF_MAX_PGNTS) {
+		info->max_segs--;
+		info->ind_pages = XF_IND_PAGES(info->max_segs);
+		if (info->max_segs == BLKIF_MAX_SEGMENTS_PER_REQUEST)
+			info->ind_pages = 0;
+		info->grefs_per_rq = info->max_segs + info->ind_pages;
+	}
+	dev_info(&info->xbdev->dev,
+		 "%s: untrusted backend: %u bounce pages, %u segments per request\n",
+		 info->name, info->nr_rings * info->depth * info->grefs_per_rq,
+		 info->max_segs);
 }
 
 static int xf_set_limits(struct xf_info *info, unsigned int sector_size,
@@ -535,10 +562,11 @@ static void xf_recover(struct xf_info *info, unsigned long long sectors,
 		n++;
 	}
 	dev_info(&dev->dev,
-		 "%s: resumed: %u ring(s) of %u, %u segments%s%s, %u bio(s) issued again\n",
+		 "%s: resumed: %u ring(s) of %u, %u segments%s%s%s, %u bio(s) issued again\n",
 		 info->name, info->nr_rings, info->depth, info->max_segs,
 		 info->ind_pages ? " (indirect)" : "",
-		 info->feature_persistent ? ", persistent grants" : "", n);
+		 info->feature_persistent ? ", persistent grants" : "",
+		 info->untrusted ? ", untrusted: bounced" : "", n);
 }
 
 /* The backend is connected: build the disk (or pick up a new size). */
@@ -636,10 +664,11 @@ static void xf_connect(struct xf_info *info)
 		return;
 	}
 	dev_info(&dev->dev,
-		 "%s: %llu sectors of %lu bytes, %u ring(s) of %u, %u segments%s%s%s%s%s\n",
+		 "%s: %llu sectors of %lu bytes, %u ring(s) of %u, %u segments%s%s%s%s%s%s\n",
 		 info->name, sectors, ssize, info->nr_rings, info->depth,
 		 info->max_segs, info->ind_pages ? " (indirect)" : "",
 		 info->feature_persistent ? ", persistent grants" : "",
+		 info->untrusted ? ", untrusted: bounced" : "",
 		 info->feature_flush ? ", flush" : "",
 		 info->feature_discard ? ", discard" : "",
 		 binfo & VDISK_READONLY ? ", read-only" : "");
@@ -781,6 +810,7 @@ static int xf_probe(struct xenbus_device *dev,
 	mutex_init(&info->lock);
 	spin_lock_init(&info->park_lock);
 	bio_list_init(&info->parked);
+	bio_list_init(&info->stranded);
 	info->xbdev = dev;
 	info->handle = handle;
 	info->index = index;
@@ -824,6 +854,11 @@ static void xf_remove(struct xenbus_device *dev)
 	kfree(info->rings);
 	info->rings = NULL;
 	mutex_unlock(&info->lock);
+	/* Their pages may still be mapped: leak them rather than reuse them. */
+	if (info->nr_stranded)
+		dev_warn(&dev->dev,
+			 "%s: %u request(s) whose pages the backend kept mapped: their bios never end\n",
+			 info->name, info->nr_stranded);
 	ida_free(&xf_index_ida, info->index);
 	kfree(info);
 }

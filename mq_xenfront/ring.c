@@ -22,14 +22,32 @@ static struct xf_req *xf_pdu(struct mq_request *rq)
 	return mq_rq_to_pdu(rq);
 }
 
-/* Copy @req into the next free slot (the caller checked there is one). */
-static void xf_put_req(struct xf_ring *ring, const struct blkif_request *req)
+static void xf_ring_break(struct xf_ring *ring, struct list_head *done);
+
+static void xf_complete_list(struct list_head *done)
+{
+	struct mq_request *rq, *next;
+
+	list_for_each_entry_safe(rq, next, done, queuelist) {
+		list_del_init(&rq->queuelist);
+		mq_complete_request(rq);
+	}
+}
+
+/*
+ * Copy @req of @pdu into the next free slot (the caller checked there is
+ * one) and note which operation its response must carry.
+ */
+static void xf_put_req(struct xf_ring *ring, struct xf_req *pdu,
+		       const struct blkif_request *req)
 {
 	struct blkif_request *slot;
 
 	slot = RING_GET_REQUEST(&ring->front, ring->front.req_prod_pvt);
 	*slot = *req;
-	ring->front.req_prod_pvt++;
+	pdu->req_slot = ring->front.req_prod_pvt++;
+	pdu->rsp_op = req->operation == BLKIF_OP_INDIRECT ?
+		      req->u.indirect.indirect_op : req->operation;
 }
 
 static void xf_push(struct xf_ring *ring)
@@ -37,6 +55,7 @@ static void xf_push(struct xf_ring *ring)
 	int notify;
 
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ring->front, notify);
+	ring->pushed = ring->front.req_prod_pvt;
 	if (notify)
 		notify_remote_via_irq(ring->irq);
 }
@@ -63,25 +82,67 @@ static grant_ref_t xf_grant(struct xf_ring *ring, struct page *page,
 	return ref;
 }
 
-/* End the grants of @pdu and return them to the ring's pool. */
-static void xf_release_grants(struct xf_ring *ring, struct xf_req *pdu)
+/*
+ * End the grants of @rq and return them to the ring's pool.  A grant the
+ * backend still maps (it answered before unmapping, or maps a reference
+ * it guessed) is not ours to end: the backend can still read the page, or
+ * write it if it was granted writable.  Such a page must never be reused:
+ * a data page stays with its bio, which the caller must then never end
+ * (xf_strand()); an indirect page leaves the ring for good and goes back
+ * to the allocator only once the backend has unmapped it (the grant
+ * table's deferred release).
+ *
+ * Return: false if a grant was still mapped.
+ */
+static bool xf_release_grants(struct xf_ring *ring, struct mq_request *rq)
 {
-	unsigned int i;
+	struct xf_req *pdu = xf_pdu(rq);
+	unsigned int i, first_ind = pdu->nr_grefs - pdu->nr_ind;
+	bool ended = true;
 
 	for (i = 0; i < pdu->nr_grefs; i++) {
 		grant_ref_t ref = pdu->grefs[i];
+		struct page **ind;
 
 		if (gnttab_end_foreign_access_ref(ref)) {
 			gnttab_release_grant_reference(&ring->gref_head, ref);
 			ring->free_grefs++;
-		} else {
-			/* Still mapped by the backend: Xen frees it later. */
-			pr_warn_ratelimited("%s: grant %u still in use\n",
-					    ring->name, ref);
-			gnttab_end_foreign_access(ref, NULL);
+			continue;
 		}
+		ended = false;
+		pr_err_ratelimited("%s: backend still maps grant %u of request %u\n",
+				   ring->name, ref, rq->tag);
+		if (i < first_ind) {
+			/* Ends the grant once unmapped; the page is the bio's. */
+			gnttab_end_foreign_access(ref, NULL);
+			continue;
+		}
+		ind = &ring->ind_pages[rq->tag * ring->info->ind_pages +
+				       i - first_ind];
+		gnttab_end_foreign_access(ref, *ind);
+		*ind = NULL;
 	}
 	pdu->nr_grefs = 0;
+	pdu->nr_ind = 0;
+	return ended;
+}
+
+/*
+ * The backend may still access pages of @rq's bios (xf_release_grants()
+ * failed): keep the bios from ever ending, so their pages go back neither
+ * to their owner nor to the allocator, and let @rq end without them.
+ * Whoever waits for those bios waits for good; the disk itself can still
+ * go away.  As xen-blkfront, which never completes such a request.
+ */
+static void xf_strand(struct xf_info *info, struct mq_request *rq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&info->park_lock, flags);
+	mq_rq_steal_bios(rq, &info->stranded);
+	info->nr_stranded++;
+	spin_unlock_irqrestore(&info->park_lock, flags);
+	xf_pdu(rq)->stranded = true;
 }
 
 /* The persistent grants of @rq: its tag's share of the ring's. */
@@ -124,7 +185,7 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		   rq->nr_phys_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	max = indirect ? info->max_segs : BLKIF_MAX_SEGMENTS_PER_REQUEST;
 	memset(req, 0, sizeof(*req));
-	if (info->feature_persistent)
+	if (info->bounce)
 		pg = xf_rq_pgnts(ring, rq);
 	else if (indirect)
 		ind = &ring->ind_pages[rq->tag * info->ind_pages];
@@ -186,6 +247,7 @@ static int xf_build_rw(struct xf_ring *ring, struct mq_request *rq,
 		}
 		req->u.indirect.indirect_grefs[i] = xf_grant(ring, ind[i], true);
 		pdu->grefs[pdu->nr_grefs++] = req->u.indirect.indirect_grefs[i];
+		pdu->nr_ind++;
 	}
 	return 0;
 }
@@ -276,6 +338,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 	bool preflush = false;
 	struct xf_ring *ring;
 	unsigned long flags;
+	LIST_HEAD(done);
 
 	if (unlikely(READ_ONCE(info->parking))) {
 		ret = xf_park(info, rq);
@@ -288,10 +351,12 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 	ring = hctx->driver_data;
 	pdu->phase = XF_PH_DATA;
 	pdu->post_flush = false;
+	pdu->stranded = false;
 	pdu->nr_grefs = 0;
+	pdu->nr_ind = 0;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	if (unlikely(ring->dead)) {
+	if (unlikely(ring->dead || READ_ONCE(info->broken))) {
 		ret = BLK_STS_IOERR;
 		goto out;
 	}
@@ -300,7 +365,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		goto out;
 	}
 	if (RING_FULL(&ring->front) ||
-	    (!info->feature_persistent && mq_rq_bytes(rq) &&
+	    (!info->bounce && mq_rq_bytes(rq) &&
 	     ring->free_grefs < xf_grefs_needed(info, rq))) {
 		/* Grants leaked to a stuck backend: nothing will free more. */
 		if (!ring->inflight) {
@@ -332,7 +397,11 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		if (xf_build_rw(ring, rq, pdu)) {
 			pr_err_ratelimited("%s: request with too many segments\n",
 					   ring->name);
-			xf_release_grants(ring, pdu);
+			if (!xf_release_grants(ring, rq)) {
+				/* Published to no one, yet mapped. */
+				xf_strand(info, rq);
+				xf_ring_break(ring, &done);
+			}
 			ret = BLK_STS_IOERR;
 			goto out;
 		}
@@ -362,7 +431,7 @@ static blk_status_t xf_queue_rq(struct mq_hw_ctx *hctx,
 		goto out;
 	}
 
-	xf_put_req(ring, &req);
+	xf_put_req(ring, pdu, &req);
 	ring->rqs[rq->tag] = rq;
 	ring->inflight++;
 	if (bd->last)
@@ -378,9 +447,10 @@ out_done:
 	return BLK_STS_OK;
 out:
 	/* A batch may have been left unpushed: push it now. */
-	if (ring->front.req_prod_pvt != ring->front.sring->req_prod && !ring->dead)
+	if (ring->front.req_prod_pvt != ring->pushed && !ring->dead)
 		xf_push(ring);
 	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
 	return ret;
 }
 
@@ -410,18 +480,28 @@ static blk_status_t xf_rsp_status(int16_t status)
 	}
 }
 
-/* Take @rq off the ring with @status; the caller completes it unlocked. */
-static void xf_finish(struct xf_ring *ring, struct mq_request *rq,
+/*
+ * Take @rq off the ring with @status; the caller completes it unlocked.
+ * Return: false if the backend still maps a grant of it: its bios were
+ * stranded (xf_strand()) and it fails; the caller breaks the ring.
+ */
+static bool xf_finish(struct xf_ring *ring, struct mq_request *rq,
 		      blk_status_t status, struct list_head *done)
 {
-	if (ring->info->feature_persistent && status == BLK_STS_OK &&
-	    mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq))
+	bool ended = xf_release_grants(ring, rq);
+
+	if (!ended) {
+		xf_strand(ring->info, rq);
+		status = BLK_STS_IOERR;
+	} else if (ring->info->bounce && status == BLK_STS_OK &&
+		   mq_rq_op(rq) == REQ_OP_READ && mq_rq_bytes(rq)) {
 		xf_copy_in(ring, rq);
-	xf_release_grants(ring, xf_pdu(rq));
+	}
 	ring->rqs[rq->tag] = NULL;
 	ring->inflight--;
 	mq_set_request_status(rq, status);
 	list_add_tail(&rq->queuelist, done);
+	return ended;
 }
 
 /* Restart a queue stopped for room once a request's worth is back. */
@@ -429,62 +509,102 @@ static void xf_maybe_restart(struct xf_ring *ring)
 {
 	if (ring->hctx && mq_hw_queue_stopped(ring->hctx) &&
 	    (ring->dead || (!RING_FULL(&ring->front) &&
-			    (ring->info->feature_persistent ||
+			    (ring->info->bounce ||
 			     ring->free_grefs >= ring->info->grefs_per_rq))))
 		mq_start_hw_queue(ring->hctx);
 }
 
-static void xf_complete_list(struct list_head *done)
+/*
+ * The request a response answers, or NULL (the caller breaks the ring) if
+ * it answers none of ours: an id we never gave out or that has no ring
+ * request outstanding (a duplicate), or another operation than the one
+ * that ring request asked for (also a response that comes too early in a
+ * preflush/data/postflush sequence: it answers a ring request not issued),
+ * or a ring request at or after @lim, the requests published when the
+ * responses being read were already produced (an early answer to a data
+ * request or postflush that this interrupt put on the ring).
+ */
+static struct mq_request *xf_rsp_request(struct xf_ring *ring,
+					 const struct blkif_response *rsp,
+					 RING_IDX lim)
 {
-	struct mq_request *rq, *next;
+	struct mq_request *rq;
 
-	list_for_each_entry_safe(rq, next, done, queuelist) {
-		list_del_init(&rq->queuelist);
-		mq_complete_request(rq);
+	if (rsp->id >= ring->info->depth) {
+		pr_err("%s: response with id %llu, ring has %u\n", ring->name,
+		       rsp->id, ring->info->depth);
+		return NULL;
 	}
+	rq = ring->rqs[rsp->id];
+	if (!rq) {
+		pr_err("%s: response to id %llu, which has no request\n",
+		       ring->name, rsp->id);
+		return NULL;
+	}
+	if (rsp->operation != xf_pdu(rq)->rsp_op) {
+		pr_err("%s: response to id %llu with operation %u, expected %u\n",
+		       ring->name, rsp->id, rsp->operation, xf_pdu(rq)->rsp_op);
+		return NULL;
+	}
+	if ((s32)(xf_pdu(rq)->req_slot - lim) >= 0) {
+		pr_err("%s: response to id %llu before its request was issued\n",
+		       ring->name, rsp->id);
+		return NULL;
+	}
+	return rq;
 }
 
 static irqreturn_t xf_interrupt(int irq, void *data)
 {
 	struct xf_ring *ring = data;
+	unsigned int eoi = XEN_EOI_FLAG_SPURIOUS;
 	struct blkif_response rsp;
-	RING_IDX i, rp;
+	RING_IDX i, rp, cons, lim;
 	unsigned long flags;
 	bool pushed = false;
 	int more;
 	LIST_HEAD(done);
 
 	spin_lock_irqsave(&ring->lock, flags);
+	/* No EOI for a broken ring: its event channel stays masked. */
+	if (unlikely(ring->broken)) {
+		spin_unlock_irqrestore(&ring->lock, flags);
+		return IRQ_HANDLED;
+	}
 	if (unlikely(!ring->front.sring))
 		goto out;
+	if (unlikely(READ_ONCE(ring->info->broken)))
+		goto broken;
 again:
+	cons = ring->front.rsp_cons;
+	/* The backend may answer what was published before rsp_prod is read. */
+	lim = ring->pushed;
 	rp = READ_ONCE(ring->front.sring->rsp_prod);
 	virt_rmb();	/* responses up to rp are visible */
-	if (RING_RESPONSE_PROD_OVERFLOW(&ring->front, rp)) {
-		pr_err("%s: backend produced too many responses (%u/%u)\n",
-		       ring->name, rp - ring->front.rsp_cons,
-		       RING_SIZE(&ring->front));
-		ring->dead = true;
-		goto out;
+	/* Never more responses than ring requests outstanding. */
+	if (rp - cons > lim - cons) {
+		pr_err("%s: backend produced %u responses, %u requests outstanding\n",
+		       ring->name, rp - cons, lim - cons);
+		goto broken;
 	}
-	for (i = ring->front.rsp_cons; i != rp; i++) {
+	for (i = cons; i != rp; i++) {
 		struct mq_request *rq;
 		struct xf_req *pdu;
 		blk_status_t status;
 
+		eoi = 0;
 		RING_COPY_RESPONSE(&ring->front, i, &rsp);
-		if (rsp.id >= ring->info->depth || !ring->rqs[rsp.id]) {
-			pr_err_ratelimited("%s: response for unknown id %llu\n",
-					   ring->name, rsp.id);
-			continue;
+		rq = xf_rsp_request(ring, &rsp, lim);
+		if (!rq) {
+			ring->front.rsp_cons = i;
+			goto broken;
 		}
-		rq = ring->rqs[rsp.id];
 		pdu = xf_pdu(rq);
 		status = xf_rsp_status(rsp.status);
 		if (status == BLK_STS_OK && !ring->dead) {
 			if (pdu->phase == XF_PH_PREFLUSH) {
 				pdu->phase = XF_PH_DATA;
-				xf_put_req(ring, &pdu->data);
+				xf_put_req(ring, pdu, &pdu->data);
 				pushed = true;
 				continue;
 			}
@@ -493,7 +613,7 @@ again:
 
 				pdu->phase = XF_PH_POSTFLUSH;
 				xf_flush_req(ring, rsp.id, &req);
-				xf_put_req(ring, &req);
+				xf_put_req(ring, pdu, &req);
 				pushed = true;
 				continue;
 			}
@@ -505,7 +625,10 @@ again:
 		if (status != BLK_STS_OK)
 			pr_err_ratelimited("%s: request op %u failed: %d\n",
 					   ring->name, rsp.operation, rsp.status);
-		xf_finish(ring, rq, status, &done);
+		if (!xf_finish(ring, rq, status, &done)) {
+			ring->front.rsp_cons = i + 1;
+			goto broken;
+		}
 	}
 	ring->front.rsp_cons = i;
 	if (i != ring->front.req_prod_pvt) {
@@ -519,6 +642,22 @@ again:
 		xf_push(ring);
 	xf_maybe_restart(ring);
 out:
+	spin_unlock_irqrestore(&ring->lock, flags);
+	xf_complete_list(&done);
+	/*
+	 * Late EOI: the event channel is unmasked only now, and an event that
+	 * brought no response counts as spurious, so Xen throttles a backend
+	 * that floods us (XSA-391).
+	 */
+	xen_irq_lateeoi(irq, eoi);
+	return IRQ_HANDLED;
+
+broken:
+	/*
+	 * Requests put on the ring but not pushed stay unpushed.  No EOI: a
+	 * backend that broke the protocol sends us no more events.
+	 */
+	xf_ring_break(ring, &done);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	xf_complete_list(&done);
 	return IRQ_HANDLED;
@@ -543,15 +682,14 @@ void xf_ring_kill(struct xf_ring *ring)
 /*
  * Take every request the backend holds off @ring (dead from now on) onto
  * @taken, with its grants released and BLK_STS_IOERR set (so xf_finish()
- * copies no read data); the caller ends them unlocked.
+ * copies no read data); the caller ends them unlocked.  Called with the
+ * ring's lock held.
  */
-static unsigned int xf_ring_take_all(struct xf_ring *ring,
-				     struct list_head *taken)
+static unsigned int xf_ring_take_all_locked(struct xf_ring *ring,
+					    struct list_head *taken)
 {
 	unsigned int id, n = 0;
-	unsigned long flags;
 
-	spin_lock_irqsave(&ring->lock, flags);
 	ring->dead = true;
 	for (id = 0; id < ring->info->depth; id++) {
 		if (!ring->rqs[id])
@@ -560,6 +698,38 @@ static unsigned int xf_ring_take_all(struct xf_ring *ring,
 		n++;
 	}
 	xf_maybe_restart(ring);
+	return n;
+}
+
+/*
+ * The backend broke the protocol on @ring (or on another ring of the
+ * device): take no more responses and no more requests from now on.  Every
+ * request still on the ring fails (onto @done), its bios stranded if the
+ * backend still maps one of its grants; nothing the backend sends later on
+ * this ring is looked at.  Called with the ring's lock held.
+ */
+static void xf_ring_break(struct xf_ring *ring, struct list_head *done)
+{
+	struct xf_info *info = ring->info;
+	unsigned int n;
+
+	WRITE_ONCE(info->broken, true);
+	if (ring->broken)
+		return;
+	ring->broken = true;
+	n = xf_ring_take_all_locked(ring, done);
+	pr_err("%s: ring disabled, %u request(s) on it failed\n",
+	       ring->name, n);
+}
+
+static unsigned int xf_ring_take_all(struct xf_ring *ring,
+				     struct list_head *taken)
+{
+	unsigned long flags;
+	unsigned int n;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	n = xf_ring_take_all_locked(ring, taken);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return n;
 }
@@ -608,7 +778,9 @@ unsigned int xf_ring_park_inflight(struct xf_ring *ring)
 	n = xf_ring_take_all(ring, &taken);
 	list_for_each_entry_safe(rq, next, &taken, queuelist) {
 		list_del_init(&rq->queuelist);
-		mq_set_request_status(rq, xf_park(ring->info, rq));
+		/* A stranded request has no bios left to park. */
+		if (!xf_pdu(rq)->stranded)
+			mq_set_request_status(rq, xf_park(ring->info, rq));
 		mq_complete_request(rq);
 	}
 	return n;
@@ -640,8 +812,9 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
 		return err;
 	snprintf(ring->name, sizeof(ring->name), "%s-q%u", info->name,
 		 ring->idx);
-	err = bind_evtchn_to_irqhandler(ring->evtchn, xf_interrupt, 0,
-					ring->name, ring);
+	/* Late EOI (xf_interrupt()): event storms are throttled. */
+	err = bind_evtchn_to_irqhandler_lateeoi(ring->evtchn, xf_interrupt, 0,
+						ring->name, ring);
 	if (err < 0) {
 		xenbus_dev_fatal(dev, err, "binding event channel %u",
 				 ring->evtchn);
@@ -652,8 +825,10 @@ int xf_ring_setup(struct xf_info *info, struct xf_ring *ring)
 }
 
 /*
- * Grant every page a request of this ring can use, once: the backend maps
- * them persistently and data is copied through them.
+ * Grant every page a request of this ring can use, once: data is copied
+ * through them (bounce buffers), and the backend maps them persistently
+ * (feature-persistent) or per request.  Either way it never sees a page
+ * that is not the ring's own.
  */
 static int xf_ring_alloc_pgnts(struct xf_info *info, struct xf_ring *ring)
 {
@@ -666,7 +841,8 @@ static int xf_ring_alloc_pgnts(struct xf_info *info, struct xf_ring *ring)
 	if (!ring->pgnts)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		page = alloc_page(GFP_KERNEL);
+		/* Zeroed: the backend can read all of it from now on. */
+		page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!page)
 			return -ENOMEM;
 		ref = gnttab_grant_foreign_access(domid, xen_page_to_gfn(page),
@@ -697,7 +873,7 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
 	ring->rqs = kcalloc(info->depth, sizeof(*ring->rqs), GFP_KERNEL);
 	if (!ring->rqs)
 		return -ENOMEM;
-	if (info->feature_persistent)
+	if (info->bounce)
 		return xf_ring_alloc_pgnts(info, ring);
 	n = info->depth * info->ind_pages;
 	if (n) {
@@ -706,7 +882,8 @@ int xf_ring_alloc_io(struct xf_info *info, struct xf_ring *ring)
 		if (!ring->ind_pages)
 			return -ENOMEM;
 		for (i = 0; i < n; i++) {
-			ring->ind_pages[i] = alloc_page(GFP_KERNEL);
+			/* The backend reads all of it, not only our descriptors. */
+			ring->ind_pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 			if (!ring->ind_pages[i])
 				return -ENOMEM;
 		}

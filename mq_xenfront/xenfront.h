@@ -38,6 +38,7 @@
 
 /* Module parameters (validated when set, read-only afterwards). */
 extern bool xf_feature_persistent;
+extern bool xf_trusted;
 extern unsigned int xf_max_queues;
 extern unsigned int xf_max_indirect_segments;
 extern unsigned int xf_max_ring_page_order;
@@ -53,14 +54,25 @@ enum xf_phase {
  * struct xf_req - driver payload behind every mq_request
  * @phase: which ring request of the sequence is with the backend
  * @post_flush: a flush follows the data (FUA emulated with flush-cache)
+ * @rsp_op: the operation the response to the ring request of @phase must
+ *	carry (an indirect request's is its indirect_op, as blkback answers)
+ * @req_slot: the ring index that ring request was put at: no response
+ *	produced before it was put can answer it
  * @nr_grefs: grant references held, in @grefs
+ * @nr_ind: how many of them (the last) grant indirect pages
+ * @stranded: the backend kept a grant of it mapped: its bios were taken
+ *	off it and will never end (see xf_strand())
  * @data: the data request, built at dispatch, issued after a preflush
  * @grefs: data grants, then indirect page grants
  */
 struct xf_req {
 	enum xf_phase phase;
 	bool post_flush;
+	u8 rsp_op;
+	bool stranded;
+	RING_IDX req_slot;
 	unsigned int nr_grefs;
+	unsigned int nr_ind;
 	struct blkif_request data;
 	grant_ref_t grefs[];
 };
@@ -81,6 +93,8 @@ struct xf_pgnt {
  * struct xf_ring - one shared ring with its event channel: one hw queue
  * @lock: the ring, @rqs, @inflight, the grant pool, @dead
  * @front: the front ring
+ * @pushed: requests published to the backend (@front's req_prod, kept
+ *	where the backend cannot write it)
  * @info: the device
  * @hctx: its hardware queue
  * @idx: ring number
@@ -96,11 +110,14 @@ struct xf_pgnt {
  * @pgnts: persistent grants, @info->grefs_per_rq per tag (data pages,
  *	then indirect pages); NULL without feature-persistent
  * @dead: the backend is gone or going: fail new requests
+ * @broken: the backend broke the protocol on this ring (or another of
+ *	the device): responses are not read any more, requests fail
  * @name: IRQ name
  */
 struct xf_ring {
 	spinlock_t lock;	/* see above */
 	struct blkif_front_ring front;
+	RING_IDX pushed;
 	struct xf_info *info;
 	struct mq_hw_ctx *hctx;
 	unsigned int idx;
@@ -115,6 +132,7 @@ struct xf_ring {
 	struct page **ind_pages;
 	struct xf_pgnt *pgnts;
 	bool dead;
+	bool broken;
 	char name[DISK_NAME_LEN + 12];
 };
 
@@ -136,19 +154,31 @@ struct xf_ring {
  * @feature_discard: backend has feature-discard
  * @feature_secdiscard: backend has discard-secure
  * @persistent_offered: feature-persistent as written to xenstore
- * @feature_persistent: persistent grants (both ends offer them): data is
- *	copied through per-request pages granted once, never granted per I/O
+ * @untrusted: the backend is not trusted (module parameter trusted=0, or
+ *	the device's xenstore node "trusted" is 0): see @bounce
+ * @feature_persistent: persistent grants (both ends offer them)
+ * @bounce: data is copied through per-request pages of the ring's own,
+ *	granted once when the disk connects (persistent grants, or an
+ *	untrusted backend whatever it offers); without it the bio pages
+ *	themselves are granted per I/O
  * @set: the tag set
  * @q: the queue and disk, once connected
  * @connected: the disk is live
+ * @broken: the backend broke the protocol (a response that answers no
+ *	request of ours, or in a way we never asked): every ring of the
+ *	device stops taking responses and requests until it is renegotiated.
+ *	Set under a ring's lock, read without one.
  * @recovering: restored from a save with the disk live: reconnecting,
  *	the bios of its requests wait on @parked
  * @parking: the hardware queues have no usable ring (read without a
  *	lock by &mq_ops.queue_rq): requests park their bios on @parked, or
  *	fail with @park_fail
  * @park_fail: reconnecting failed: requests fail instead of parking
- * @park_lock: @parked, @park_fail
+ * @park_lock: @parked, @park_fail, @stranded, @nr_stranded
  * @parked: bios taken from requests to be issued again once reconnected
+ * @stranded: bios whose pages the backend kept mapped after their
+ *	request was over: never ended, so the pages are never reused
+ * @nr_stranded: requests whose bios went to @stranded
  * @resumes: reconnections after a restore that completed
  * @debugfs_dir: its debugfs directory
  */
@@ -169,15 +199,20 @@ struct xf_info {
 	bool feature_discard;
 	bool feature_secdiscard;
 	bool persistent_offered;
+	bool untrusted;
 	bool feature_persistent;
+	bool bounce;
 	struct mq_tag_set set;
 	struct mq_queue *q;
 	bool connected;
+	bool broken;
 	bool recovering;
 	bool parking;
 	bool park_fail;
 	spinlock_t park_lock;	/* see above */
 	struct bio_list parked;
+	struct bio_list stranded;
+	unsigned int nr_stranded;
 	unsigned int resumes;
 	struct dentry *debugfs_dir;
 };
