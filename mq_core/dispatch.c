@@ -181,7 +181,7 @@ found:
 		mq_put_tag(hctx->tags, tag, raw_smp_processor_id());
 		if (nowait)
 			return NULL;
-		msleep(3);
+		usleep_range(2000, 4000);
 		hctx = mq_map_bio(q, opf);
 		goto retry;
 	}
@@ -296,6 +296,7 @@ static bool mq_hctx_halted(struct mq_hw_ctx *hctx)
 	if (!test_bit(MQ_S_STOPPED, &hctx->state) &&
 	    !test_bit(MQ_Q_QUIESCED, &hctx->queue->flags))
 		return false;
+	/* Pairs with mq_unquiesce_queue() and mq_start_hw_queue(). */
 	smp_mb();
 	return test_bit(MQ_S_STOPPED, &hctx->state) ||
 	       test_bit(MQ_Q_QUIESCED, &hctx->queue->flags);

@@ -335,7 +335,7 @@ static void mq_hotplug_drain(unsigned int cpu)
 						break;
 					}
 					mq_run_hw_queue(hctx, true);
-					msleep(5);
+					usleep_range(5000, 10000);
 				}
 			}
 		}
