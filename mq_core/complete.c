@@ -185,30 +185,45 @@ void mq_finish_request(struct mq_request *rq)
 			atomic_dec(&hctx->nr_active);
 	}
 	rq->rq_flags = 0;
-	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
+	/* The owner's transition, from whatever state it ended in. */
+	xchg(&rq->state, MQ_RQ_IDLE);
 }
 
 /*
  * No barrier here: a RESTART set just after our check is covered by the
- * delayed rerun that mq_handle_busy() always arms.
+ * delayed rerun that mq_handle_busy() always arms.  That rerun is pending
+ * (3 to 30 ms away) whenever RESTART is set: pull it forward to now, or
+ * the completion that freed the resource would change nothing.
  */
 void mq_restart_hctx(struct mq_hw_ctx *hctx)
 {
 	if (test_bit(MQ_S_RESTART, &hctx->state) &&
 	    test_and_clear_bit(MQ_S_RESTART, &hctx->state))
-		mq_run_hw_queue(hctx, true);
+		mq_delay_run_hw_queue(hctx, 0);
 }
 
 /* Give back tag and queue reference; @rq may be reused right after. */
-void mq_free_request_tag(struct mq_request *rq)
+void __mq_free_request(struct mq_request *rq)
 {
 	struct mq_hw_ctx *hctx = rq->hctx;
 	struct mq_queue *q = rq->q;
 
-	mq_finish_request(rq);
 	mq_put_tag(hctx->tags, rq->tag, rq->mq_cpu);
 	mq_restart_hctx(hctx);
 	mq_queue_exit(q);
+}
+
+/* Drop a reference; the last one (the request's own, or an iterator's) frees. */
+void mq_put_rq_ref(struct mq_request *rq)
+{
+	if (atomic_dec_and_test(&rq->ref))
+		__mq_free_request(rq);
+}
+
+void mq_free_request_tag(struct mq_request *rq)
+{
+	mq_finish_request(rq);
+	mq_put_rq_ref(rq);
 }
 
 /**
@@ -299,9 +314,16 @@ void mq_requeue_request(struct mq_request *rq, bool kick)
 	struct mq_hw_ctx *hctx = rq->hctx;
 
 	mq_take_back_request(rq);
+	/*
+	 * Once on the list, @rq may be issued and ended by another runner
+	 * and a tag set update may free @hctx: RCU holds that off (the update
+	 * syncs with it after freezing).
+	 */
+	rcu_read_lock();
 	mq_insert_dispatch(hctx, rq, true);
 	if (kick)
 		mq_run_hw_queue(hctx, true);
+	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(mq_requeue_request);
 
@@ -359,9 +381,14 @@ void mq_requeue_work_fn(struct work_struct *work)
 	spin_unlock_irq(&q->requeue_lock);
 
 	list_for_each_entry_safe(rq, tmp, &due, queuelist) {
+		struct mq_hw_ctx *hctx = rq->hctx;
+
 		list_del_init(&rq->queuelist);
-		mq_insert_dispatch(rq->hctx, rq, true);
-		mq_run_hw_queue(rq->hctx, true);
+		/* As in mq_requeue_request(): @rq is not ours once listed. */
+		rcu_read_lock();
+		mq_insert_dispatch(hctx, rq, true);
+		mq_run_hw_queue(hctx, true);
+		rcu_read_unlock();
 	}
 	if (pending)
 		queue_delayed_work(mq_wq, &q->requeue_work, next - now);

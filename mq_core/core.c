@@ -429,8 +429,8 @@ static void mq_free_hctx(struct mq_queue *q, struct mq_hw_ctx *hctx,
 	cancel_delayed_work_sync(&hctx->run_work);
 	if (inited && q->tag_set->ops->exit_hctx)
 		q->tag_set->ops->exit_hctx(hctx, hctx->queue_num);
-	if (test_bit(MQ_S_TAG_ACTIVE, &hctx->state))
-		mq_tag_idle(hctx);
+	/* Per hctx, or (HCTX_SHARED) the queue's once: both clear here. */
+	mq_tag_idle(hctx);
 	free_percpu(hctx->stats);
 	free_cpumask_var(hctx->cpumask);
 	kfree(hctx);
@@ -717,6 +717,18 @@ int mq_add_disk(struct mq_queue *q)
 }
 EXPORT_SYMBOL_GPL(mq_add_disk);
 
+/*
+ * Wait for everything that may still touch an hctx or a request of @q
+ * without holding a request: dispatch-lock sections (RCU or SRCU) and the
+ * RCU sections around adding to a dispatch list.
+ */
+static void mq_sync_dispatch(struct mq_queue *q)
+{
+	if (q->srcu)
+		synchronize_srcu(q->srcu);
+	synchronize_rcu();
+}
+
 static void mq_drain_queue(struct mq_queue *q)
 {
 	mq_mark_dying(q);
@@ -765,6 +777,8 @@ void mq_free_queue(struct mq_queue *q)
 	mq_remove_disk(q);
 	mq_drain_queue(q);
 
+	/* Requests are gone; code that listed one may not be yet. */
+	mq_sync_dispatch(q);
 	cpus_read_lock();
 	mutex_lock(&set->lock);
 	list_del_init(&q->set_node);
@@ -826,29 +840,40 @@ static void mq_teardown_queues(struct mq_tag_set *set)
 }
 
 /**
- * mq_update_tag_set - change hardware queues and depth of a live tag set
+ * mq_update_tag_set_maps - change queues per type and depth of a live
+ *	tag set
  * @set: the tag set
- * @nr_hw_queues: new total of hardware queues (the driver has set the
- *	read/poll maps' @nr_queues; the default map gets the rest)
+ * @nr_queues: new hardware queues per map type, &mq_tag_set.nr_maps
+ *	entries (the default map's first); their sum is the new total
  * @queue_depth: new tags per tag space
  *
  * Freezes every queue of the set (waiting for I/O in flight), re-creates
  * tags, requests and hctxs (calling the driver's init/exit hooks), remaps
  * and unfreezes.  Submitters wait meanwhile; none fails.  On error the old
- * geometry is restored.
+ * geometry, maps included, is restored exactly as it was before the call.
  *
  * Context: process context, sleeps.
  * Return: 0 or a negative errno.
  */
-int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
-		      unsigned int queue_depth)
+int mq_update_tag_set_maps(struct mq_tag_set *set,
+			   const unsigned int *nr_queues,
+			   unsigned int queue_depth)
 {
 	unsigned int old_nr = set->nr_hw_queues, old_depth = set->queue_depth;
 	struct mq_queue_map old_maps[MQ_HCTX_MAX_TYPES];
+	unsigned int i, nr_hw_queues = 0;
 	struct mq_queue *q;
 	int ret;
 
+	/* Snapshot before anything changes: a failure restores this. */
 	memcpy(old_maps, set->map, sizeof(old_maps));
+	for (i = 0; i < set->nr_maps; i++) {
+		if (nr_queues[i] > MQ_MAX_DEPTH)
+			return -EINVAL;
+		nr_hw_queues += nr_queues[i];
+	}
+	for (i = 1; i < set->nr_maps; i++)
+		set->map[i].nr_queues = nr_queues[i];
 	set->nr_hw_queues = nr_hw_queues;
 	set->queue_depth = queue_depth;
 	ret = mq_check_set(set) ?: mq_setup_maps(set);
@@ -863,6 +888,9 @@ int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 	mutex_lock(&set->lock);
 	list_for_each_entry(q, &set->queues, set_node)
 		mq_freeze_queue(q);
+	/* No request is left, but code that listed one may still run. */
+	list_for_each_entry(q, &set->queues, set_node)
+		mq_sync_dispatch(q);
 
 	mq_teardown_queues(set);
 	ret = mq_rebuild_queues(set);
@@ -891,6 +919,34 @@ int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 	mutex_unlock(&set->lock);
 	cpus_read_unlock();
 	return ret;
+}
+EXPORT_SYMBOL_GPL(mq_update_tag_set_maps);
+
+/**
+ * mq_update_tag_set - change hardware queues and depth of a live tag set
+ * @set: the tag set
+ * @nr_hw_queues: new total of hardware queues; the read/poll maps keep
+ *	their queues, the default map gets the rest
+ * @queue_depth: new tags per tag space
+ *
+ * mq_update_tag_set_maps() with the other map types unchanged.
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or a negative errno.
+ */
+int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
+		      unsigned int queue_depth)
+{
+	unsigned int nr[MQ_HCTX_MAX_TYPES] = { }, i, others = 0;
+
+	for (i = 1; i < set->nr_maps && i < MQ_HCTX_MAX_TYPES; i++) {
+		nr[i] = set->map[i].nr_queues;
+		others += nr[i];
+	}
+	if (others >= nr_hw_queues)
+		return -EINVAL;
+	nr[MQ_HCTX_DEFAULT] = nr_hw_queues - others;
+	return mq_update_tag_set_maps(set, nr, queue_depth);
 }
 EXPORT_SYMBOL_GPL(mq_update_tag_set);
 

@@ -55,7 +55,10 @@ static int queue_state_show(struct seq_file *m, void *v)
 	struct mq_queue *q = m->private;
 	unsigned int busy = 0;
 
+	/* A tag set update frees the tags and hctxs under set->lock. */
+	mutex_lock(&q->tag_set->lock);
 	mq_queue_busy_iter(q, mq_count_busy, &busy);
+	mutex_unlock(&q->tag_set->lock);
 	seq_printf(m, "flags 0x%lx%s%s\nfreeze_depth %d\nquiesce_depth %d\n",
 		   q->flags, test_bit(MQ_Q_DYING, &q->flags) ? " dying" : "",
 		   test_bit(MQ_Q_QUIESCED, &q->flags) ? " quiesced" : "",
@@ -72,8 +75,10 @@ static int queue_stats_show(struct seq_file *m, void *v)
 	struct mq_hctx_stats sum = { };
 	unsigned int i;
 
+	mutex_lock(&q->tag_set->lock);
 	for (i = 0; i < q->nr_hw_queues; i++)
 		mq_hctx_sum_stats(q->hctxs[i], &sum);
+	mutex_unlock(&q->tag_set->lock);
 	mq_show_stats(m, &sum);
 	return 0;
 }
@@ -93,10 +98,12 @@ static int hctx_state_show(struct seq_file *m, void *v)
 {
 	struct mq_hw_ctx *hctx = m->private;
 
-	seq_printf(m, "state 0x%lx%s%s%s\ntype %d\ncpus %*pbl\n", hctx->state,
+	seq_printf(m, "state 0x%lx%s%s%s%s\ntype %d\ncpus %*pbl\n",
+		   hctx->state,
 		   test_bit(MQ_S_STOPPED, &hctx->state) ? " stopped" : "",
 		   test_bit(MQ_S_TAG_ACTIVE, &hctx->state) ? " tag_active" : "",
 		   test_bit(MQ_S_RESTART, &hctx->state) ? " restart" : "",
+		   test_bit(MQ_S_INACTIVE, &hctx->state) ? " inactive" : "",
 		   hctx->type, cpumask_pr_args(hctx->cpumask));
 	return 0;
 }

@@ -9,6 +9,7 @@
  * hctx's dispatch list, which a work item drains in order.
  */
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -96,6 +97,8 @@ static void mq_init_request(struct mq_request *rq, struct mq_hw_ctx *hctx,
 {
 	rq->q = hctx->queue;
 	rq->hctx = hctx;
+	/* Nobody else holds a reference to a free tag's request. */
+	atomic_set(&rq->ref, 1);
 	rq->cmd_flags = opf;
 	rq->mq_cpu = raw_smp_processor_id();
 	rq->rq_flags = reserved ? RQF_RESERVED : 0;
@@ -137,6 +140,7 @@ struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
 	DEFINE_SBQ_WAIT(wait);
 	int tag;
 
+retry:
 	tag = mq_get_tag(hctx, reserved);
 	if (likely(tag >= 0))
 		goto found;
@@ -166,6 +170,21 @@ struct mq_request *mq_get_request(struct mq_queue *q, struct mq_hw_ctx *hctx,
 	if (tag < 0)
 		return NULL;
 found:
+	/*
+	 * The hctx's last CPU is going offline (mq_hotplug_drain() waits for
+	 * its tags): give this one back and try from wherever we run once
+	 * the scheduler has moved us.  The barrier pairs with the one after
+	 * setting the bit there.
+	 */
+	smp_mb__after_atomic();
+	if (unlikely(test_bit(MQ_S_INACTIVE, &hctx->state)) && !reserved) {
+		mq_put_tag(hctx->tags, tag, raw_smp_processor_id());
+		if (nowait)
+			return NULL;
+		usleep_range(2000, 4000);
+		hctx = mq_map_bio(q, opf);
+		goto retry;
+	}
 	rq = hctx->tags->rqs[tag];
 	mq_init_request(rq, hctx, opf, reserved);
 	return rq;
@@ -188,7 +207,12 @@ void mq_start_request(struct mq_request *rq)
 /* queue_rq said busy, or the driver gave it back: the request is ours again. */
 void mq_unstart_request(struct mq_request *rq)
 {
-	WRITE_ONCE(rq->state, MQ_RQ_IDLE);
+	/*
+	 * From in flight, or from TIMEOUT(_COMPLETE) when the timeout handler
+	 * requeues: a handler that gives the request back afterwards finds
+	 * IDLE (or a new issue) and leaves it alone.
+	 */
+	xchg(&rq->state, MQ_RQ_IDLE);
 	rq->rq_flags |= RQF_REQUEUED;
 	if (rq->rq_flags & RQF_BUDGET) {
 		rq->rq_flags &= ~RQF_BUDGET;
@@ -260,16 +284,40 @@ static void mq_handle_busy(struct mq_hw_ctx *hctx, blk_status_t ret)
 		mq_delay_run_hw_queue(hctx, 10 * MQ_RESOURCE_DELAY_MS);
 }
 
-/* Issue @list in order; what the driver does not take goes back first. */
+/*
+ * Stopped or quiesced, for a runner that found requests to issue.  The
+ * full barrier orders our earlier adding to hctx->dispatch before the
+ * flag reads, pairing with the one in mq_unquiesce_queue() and
+ * mq_start_hw_queue(): either they see our requests, or we see the flag
+ * cleared.
+ */
+static bool mq_hctx_halted(struct mq_hw_ctx *hctx)
+{
+	if (!test_bit(MQ_S_STOPPED, &hctx->state) &&
+	    !test_bit(MQ_Q_QUIESCED, &hctx->queue->flags))
+		return false;
+	/* Pairs with mq_unquiesce_queue() and mq_start_hw_queue(). */
+	smp_mb();
+	return test_bit(MQ_S_STOPPED, &hctx->state) ||
+	       test_bit(MQ_Q_QUIESCED, &hctx->queue->flags);
+}
+
+/*
+ * Issue @list in order; what the driver does not take goes back first.
+ * Everything that touches @hctx or a request after it is back on the
+ * dispatch list happens inside the dispatch lock: a quiesce, or a tag set
+ * update (which syncs with it before freeing hctxs and requests), waits
+ * for it.
+ */
 static void mq_dispatch_list(struct mq_hw_ctx *hctx, struct list_head *list)
 {
 	const struct mq_ops *ops = hctx->queue->tag_set->ops;
 	struct mq_queue *q = hctx->queue;
 	blk_status_t ret = BLK_STS_OK;
-	unsigned int issued = 0;
+	bool doorbell_owed = false;
 	struct mq_request *rq;
 	unsigned long flags;
-	bool last = false;
+	bool last;
 	int idx;
 
 	idx = mq_dispatch_lock(q);
@@ -285,19 +333,24 @@ static void mq_dispatch_list(struct mq_hw_ctx *hctx, struct list_head *list)
 			list_add(&rq->queuelist, list);
 			break;
 		}
-		issued++;
+		/* Issued with last == false: the driver awaits a doorbell. */
+		doorbell_owed = !last;
 	}
-	if (issued && !last && ops->commit_rqs)
+	if (doorbell_owed && ops->commit_rqs)
 		ops->commit_rqs(hctx);
-	mq_dispatch_unlock(q, idx);
-
-	if (list_empty(list))
+	if (list_empty(list)) {
+		mq_dispatch_unlock(q, idx);
 		return;
+	}
 	spin_lock_irqsave(&hctx->lock, flags);
 	list_splice(list, &hctx->dispatch);
 	spin_unlock_irqrestore(&hctx->lock, flags);
 	if (mq_busy_status(ret))
 		mq_handle_busy(hctx, ret);
+	else if (!mq_hctx_halted(hctx))
+		/* Unquiesced or restarted after our test: run again. */
+		mq_run_hw_queue(hctx, true);
+	mq_dispatch_unlock(q, idx);
 }
 
 static void __mq_run_hw_queue(struct mq_hw_ctx *hctx)
@@ -305,8 +358,7 @@ static void __mq_run_hw_queue(struct mq_hw_ctx *hctx)
 	unsigned long flags;
 	LIST_HEAD(list);
 
-	if (test_bit(MQ_S_STOPPED, &hctx->state) ||
-	    test_bit(MQ_Q_QUIESCED, &hctx->queue->flags))
+	if (mq_hctx_halted(hctx))
 		return;
 	mq_stat_inc(hctx, MQ_STAT_RUNS);
 	spin_lock_irqsave(&hctx->lock, flags);
@@ -469,9 +521,17 @@ EXPORT_SYMBOL_GPL(mq_start_stopped_hw_queues);
 /*
  * Issue one request, directly when the hctx has nothing waiting and we may
  * call the driver from here, else through the dispatch list.
+ * @owed: earlier requests of this batch went to @rq's hctx with last ==
+ * false; if @rq is not taken, their doorbell is rung here.
+ *
+ * Return: %MQ_ISSUE_OK (issued), %MQ_ISSUE_BUSY (the driver was out of
+ * resources: @rq is back on the dispatch list, doorbell rung) or
+ * %MQ_ISSUE_NOT_TRIED (the caller queues it; the doorbell is its job).
  */
-static bool mq_try_issue_direct(struct mq_request *rq, bool last,
-				bool from_schedule)
+enum { MQ_ISSUE_OK, MQ_ISSUE_BUSY, MQ_ISSUE_NOT_TRIED };
+
+static int mq_try_issue_direct(struct mq_request *rq, bool last,
+			       bool from_schedule, bool owed)
 {
 	struct mq_hw_ctx *hctx = rq->hctx;
 	struct mq_queue *q = hctx->queue;
@@ -481,10 +541,10 @@ static bool mq_try_issue_direct(struct mq_request *rq, bool last,
 	if (unlikely(test_bit(MQ_S_STOPPED, &hctx->state) ||
 		     test_bit(MQ_Q_QUIESCED, &q->flags) ||
 		     !list_empty_careful(&hctx->dispatch)))
-		return false;
+		return MQ_ISSUE_NOT_TRIED;
 	if (mq_hctx_blocking(hctx) &&
 	    (from_schedule || (rq->cmd_flags & REQ_NOWAIT) || !in_task()))
-		return false;
+		return MQ_ISSUE_NOT_TRIED;
 
 	idx = mq_dispatch_lock(q);
 	/*
@@ -493,15 +553,37 @@ static bool mq_try_issue_direct(struct mq_request *rq, bool last,
 	 */
 	if (unlikely(test_bit(MQ_Q_QUIESCED, &q->flags))) {
 		mq_dispatch_unlock(q, idx);
-		return false;
+		return MQ_ISSUE_NOT_TRIED;
 	}
 	ret = mq_issue_one(hctx, rq, last);
-	mq_dispatch_unlock(q, idx);
 	if (unlikely(mq_busy_status(ret))) {
+		if (owed && q->tag_set->ops->commit_rqs)
+			q->tag_set->ops->commit_rqs(hctx);
+		/* Still inside: once listed, @rq and @hctx are not ours. */
 		mq_insert_dispatch(hctx, rq, true);
 		mq_handle_busy(hctx, ret);
+		mq_dispatch_unlock(q, idx);
+		return MQ_ISSUE_BUSY;
 	}
-	return true;
+	mq_dispatch_unlock(q, idx);
+	return MQ_ISSUE_OK;
+}
+
+/* Queue @rq on its hctx's dispatch list and have the list run. */
+static void mq_queue_dispatch(struct mq_request *rq, bool run)
+{
+	struct mq_hw_ctx *hctx = rq->hctx;
+
+	/*
+	 * Once listed, @rq may be issued and ended by another runner, and a
+	 * tag set update may then free @hctx: RCU holds that off (the update
+	 * syncs with it after freezing the queues).
+	 */
+	rcu_read_lock();
+	mq_insert_dispatch(hctx, rq, false);
+	if (run)
+		mq_run_hw_queue(hctx, true);
+	rcu_read_unlock();
 }
 
 /**
@@ -511,10 +593,10 @@ static bool mq_try_issue_direct(struct mq_request *rq, bool last,
  */
 void mq_submit_rq(struct mq_request *rq, bool last)
 {
-	if (likely(mq_try_issue_direct(rq, last, false)))
+	if (likely(mq_try_issue_direct(rq, last, false, false) !=
+		   MQ_ISSUE_NOT_TRIED))
 		return;
-	mq_insert_dispatch(rq->hctx, rq, false);
-	mq_run_hw_queue(rq->hctx, true);
+	mq_queue_dispatch(rq, true);
 }
 
 /* Issue a plug's requests in order, grouping doorbells per hctx. */
@@ -526,28 +608,32 @@ static void mq_flush_plug_list(struct list_head *rqs, bool from_schedule)
 	list_for_each_entry_safe(rq, next, rqs, queuelist) {
 		struct mq_hw_ctx *hctx = rq->hctx;
 		bool last;
+		int ret;
 
 		list_del_init(&rq->queuelist);
 		last = list_entry_is_head(next, rqs, queuelist) ||
 		       next->hctx != hctx;
-		if (mq_try_issue_direct(rq, last, from_schedule)) {
+		ret = mq_try_issue_direct(rq, last, from_schedule,
+					  pending == hctx);
+		if (ret == MQ_ISSUE_OK) {
 			pending = last ? NULL : hctx;
 			continue;
 		}
 		/*
-		 * The doorbell for what we issued on this hctx is still owed;
-		 * inside the dispatch lock, so a quiesce waits for it too.
+		 * Not tried: the doorbell for what we issued on this hctx is
+		 * still owed; inside the dispatch lock, so a quiesce waits for
+		 * it too.  (Busy: rung already.)
 		 */
-		if (pending == hctx && hctx->queue->tag_set->ops->commit_rqs) {
+		if (ret == MQ_ISSUE_NOT_TRIED && pending == hctx &&
+		    hctx->queue->tag_set->ops->commit_rqs) {
 			int idx = mq_dispatch_lock(hctx->queue);
 
 			hctx->queue->tag_set->ops->commit_rqs(hctx);
 			mq_dispatch_unlock(hctx->queue, idx);
 		}
 		pending = NULL;
-		mq_insert_dispatch(hctx, rq, false);
-		if (last)
-			mq_run_hw_queue(hctx, true);
+		if (ret == MQ_ISSUE_NOT_TRIED)
+			mq_queue_dispatch(rq, last);
 	}
 }
 

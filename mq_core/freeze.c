@@ -50,10 +50,17 @@ bool mq_queue_enter_slow(struct mq_queue *q, struct bio *bio)
 	return false;
 }
 
+/*
+ * The usage counter is killed exactly while freeze_depth > 0 or the queue
+ * is dying; both change under freeze_lock, and only the change of that
+ * condition kills or resurrects it (a second kill would drop the base
+ * reference twice, and a freeze would then return with requests in
+ * flight).
+ */
 void mq_freeze_queue_start(struct mq_queue *q)
 {
 	mutex_lock(&q->freeze_lock);
-	if (++q->freeze_depth == 1) {
+	if (++q->freeze_depth == 1 && !test_bit(MQ_Q_DYING, &q->flags)) {
 		percpu_ref_kill(&q->usage);
 		/* Requests parked on dispatch lists must still drain. */
 		mq_run_hw_queues(q, true);
@@ -133,6 +140,12 @@ void mq_unquiesce_queue(struct mq_queue *q)
 	mutex_lock(&q->freeze_lock);
 	if (!WARN_ON_ONCE(q->quiesce_depth <= 0) && --q->quiesce_depth == 0) {
 		clear_bit(MQ_Q_QUIESCED, &q->flags);
+		/*
+		 * Store-buffering with a runner that put requests on a
+		 * dispatch list and then saw QUIESCED (mq_hctx_halted()):
+		 * either it sees the bit clear or we see its requests.
+		 */
+		smp_mb__after_atomic();
 		run = true;
 	}
 	mutex_unlock(&q->freeze_lock);
@@ -155,9 +168,17 @@ void mq_mark_dying(struct mq_queue *q)
 {
 	unsigned int i;
 
-	if (test_and_set_bit(MQ_Q_DYING, &q->flags))
+	mutex_lock(&q->freeze_lock);
+	if (test_and_set_bit(MQ_Q_DYING, &q->flags)) {
+		mutex_unlock(&q->freeze_lock);
 		return;
-	mq_freeze_queue_start(q);
+	}
+	/* A freeze in progress killed the counter already. */
+	if (!q->freeze_depth)
+		percpu_ref_kill(&q->usage);
+	mutex_unlock(&q->freeze_lock);
+	/* Requests parked on dispatch lists must still drain. */
+	mq_run_hw_queues(q, true);
 	wake_up_all(&q->freeze_wq);
 	for (i = 0; i < q->tag_set->nr_tags; i++)
 		mq_tags_wake_all(q->tag_set->tags[i]);

@@ -14,6 +14,7 @@
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/topology.h>
 #include "mq.h"
@@ -239,15 +240,142 @@ static void mq_hotplug_remap(int dying_cpu)
 	mutex_unlock(&mq_all_sets_lock);
 }
 
+/* @cpu is the only online CPU that maps to @hctx. */
+static bool mq_hctx_last_cpu(struct mq_hw_ctx *hctx, unsigned int cpu)
+{
+	unsigned int c;
+
+	if (!cpumask_test_cpu(cpu, hctx->cpumask))
+		return false;
+	for_each_cpu_and(c, hctx->cpumask, cpu_online_mask)
+		if (c != cpu)
+			return false;
+	return true;
+}
+
+struct mq_drain_data {
+	struct mq_hw_ctx *hctx;
+	unsigned int offset;
+	bool busy;
+};
+
+static bool mq_hctx_tag_bit_busy(struct sbitmap *sb, unsigned int bitnr,
+				 void *data)
+{
+	struct mq_drain_data *b = data;
+
+	if (READ_ONCE(b->hctx->tags->rqs[bitnr + b->offset]->hctx) != b->hctx)
+		return true;
+	b->busy = true;
+	return false;
+}
+
+/* Any tag of @hctx's space allocated for @hctx, started or not. */
+static bool mq_hctx_has_requests(struct mq_hw_ctx *hctx)
+{
+	struct mq_tags *tags = hctx->tags;
+	struct mq_drain_data b = { .hctx = hctx };
+
+	if (tags->nr_reserved_tags)
+		sbitmap_for_each_set(&tags->breserved_tags.sb,
+				     mq_hctx_tag_bit_busy, &b);
+	b.offset = tags->nr_reserved_tags;
+	if (!b.busy)
+		sbitmap_for_each_set(&tags->bitmap_tags.sb,
+				     mq_hctx_tag_bit_busy, &b);
+	return b.busy;
+}
+
+#define MQ_OFFLINE_DRAIN_MS	10000
+
+/*
+ * A driver map follows the queues' IRQ affinity, which does not change
+ * with hotplug: when the last online CPU of an hctx goes, its managed
+ * interrupt is shut down, and a request still in the hardware would never
+ * complete.  So first stop new tags on such hctxs (mq_get_request() sees
+ * %MQ_S_INACTIVE and retries on another CPU), then wait for what they hold
+ * to be issued and to complete while the interrupt still works.  Bounded,
+ * so a stuck device cannot stall hotplug forever: it warns instead.
+ */
+static void mq_hotplug_drain(unsigned int cpu)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(MQ_OFFLINE_DRAIN_MS);
+	struct mq_tag_set *set;
+	struct mq_queue *q;
+	unsigned int i;
+
+	mutex_lock(&mq_all_sets_lock);
+	list_for_each_entry(set, &mq_all_sets, all_node) {
+		if (!set->ops->map_queues)
+			continue;
+		mutex_lock(&set->lock);
+		list_for_each_entry(q, &set->queues, set_node)
+			for (i = 0; i < q->nr_hw_queues; i++)
+				if (mq_hctx_last_cpu(q->hctxs[i], cpu))
+					set_bit(MQ_S_INACTIVE,
+						&q->hctxs[i]->state);
+		/*
+		 * Pairs with the barrier of the tag allocation (sbitmap's
+		 * test_and_set_bit_lock() and the smp_mb__after_atomic()
+		 * after it): an allocator either sees INACTIVE or its tag is
+		 * seen below.
+		 */
+		smp_mb__after_atomic();
+		list_for_each_entry(q, &set->queues, set_node) {
+			for (i = 0; i < q->nr_hw_queues; i++) {
+				struct mq_hw_ctx *hctx = q->hctxs[i];
+
+				if (!test_bit(MQ_S_INACTIVE, &hctx->state))
+					continue;
+				while (mq_hctx_has_requests(hctx)) {
+					if (time_after(jiffies, end)) {
+						pr_warn("mq_core: hctx %u of %s still has requests as CPU %u goes offline\n",
+							i, q->disk->disk_name,
+							cpu);
+						break;
+					}
+					mq_run_hw_queue(hctx, true);
+					usleep_range(5000, 10000);
+				}
+			}
+		}
+		mutex_unlock(&set->lock);
+	}
+	mutex_unlock(&mq_all_sets_lock);
+}
+
+/* Every hctx with an online CPU takes tags again. */
+static void mq_hotplug_reactivate(void)
+{
+	struct mq_tag_set *set;
+	struct mq_queue *q;
+	unsigned int i;
+
+	mutex_lock(&mq_all_sets_lock);
+	list_for_each_entry(set, &mq_all_sets, all_node) {
+		mutex_lock(&set->lock);
+		list_for_each_entry(q, &set->queues, set_node)
+			for (i = 0; i < q->nr_hw_queues; i++)
+				if (cpumask_intersects(q->hctxs[i]->cpumask,
+						       cpu_online_mask))
+					clear_bit(MQ_S_INACTIVE,
+						  &q->hctxs[i]->state);
+		mutex_unlock(&set->lock);
+	}
+	mutex_unlock(&mq_all_sets_lock);
+}
+
 static int mq_cpu_online(unsigned int cpu)
 {
 	mq_hotplug_remap(-1);
+	mq_hotplug_reactivate();
 	return 0;
 }
 
 /* Runs on the outgoing CPU while it is still marked online. */
 static int mq_cpu_offline(unsigned int cpu)
 {
+	mq_hotplug_drain(cpu);
 	mq_hotplug_remap(cpu);
 	return 0;
 }

@@ -25,7 +25,16 @@
  * IN_FLIGHT -> TIMEOUT the timeout handler claiming the request.  Both are
  * cmpxchg, so exactly one of them wins.  A completion that finds TIMEOUT
  * moves it to TIMEOUT_COMPLETE, which the handler honours if it decides to
- * give the request back to the hardware (MQ_EH_RESET_TIMER).
+ * give the request back to the hardware (MQ_EH_RESET_TIMER): only the
+ * exact TIMEOUT_COMPLETE -> COMPLETE transition completes it then.  Any
+ * other state found there (IDLE: the driver requeued it; IN_FLIGHT again:
+ * requeued and reissued) means somebody else owns the request now.
+ * Going back to IDLE (requeue, end) is an xchg by the owner.
+ *
+ * &mq_request.ref pins the request's memory and tag: 1 from allocation to
+ * the end, plus one per tag iterator looking at it; the tag is given back
+ * when it drops to 0, so an iterator's callback never sees the request
+ * reused under it.
  */
 enum {
 	MQ_RQ_IDLE = 0,
@@ -48,6 +57,7 @@ enum {
 	MQ_S_STOPPED,
 	MQ_S_TAG_ACTIVE,
 	MQ_S_RESTART,
+	MQ_S_INACTIVE,	/* its last online CPU is going: no new tags */
 };
 
 /* mq_queue.flags bits */
@@ -248,6 +258,8 @@ void mq_start_request(struct mq_request *rq);
 /* complete.c */
 void __mq_complete_request(struct mq_request *rq);
 void mq_free_request_tag(struct mq_request *rq);
+void __mq_free_request(struct mq_request *rq);
+void mq_put_rq_ref(struct mq_request *rq);
 void mq_end_request_io(struct mq_request *rq, blk_status_t status);
 void mq_finish_request(struct mq_request *rq);
 void mq_restart_hctx(struct mq_hw_ctx *hctx);

@@ -339,7 +339,9 @@ struct mq_hw_ctx {
  * @cmd_flags: operation and flags (&blk_opf_t of its bios)
  * @sector: first sector
  * @nr_bytes: bytes left to transfer
- * @nr_phys_segments: data segments (bvecs) of all its bios
+ * @nr_phys_segments: data segments (single-page bvecs) of all its bios;
+ *	an upper bound of the entries mq_rq_map_sg() fills (a huge page
+ *	counts once per page, so this may exceed the queue's max_segments)
  * @bio: first bio, or NULL for a request without data
  * @biotail: last bio
  * @end_io: for requests from mq_alloc_request(): called when it ends
@@ -358,7 +360,7 @@ struct mq_request {
 	blk_opf_t cmd_flags;
 	sector_t sector;
 	unsigned int nr_bytes;
-	unsigned short nr_phys_segments;
+	unsigned int nr_phys_segments;
 	struct bio *bio;
 	struct bio *biotail;
 	void (*end_io)(struct mq_request *rq, blk_status_t status);
@@ -368,6 +370,7 @@ struct mq_request {
 
 	/* private */
 	int state;
+	atomic_t ref;
 	int mq_cpu;
 	blk_status_t status;
 	unsigned int rq_flags;
@@ -559,6 +562,9 @@ int __mq_alloc_tag_set(struct mq_tag_set *set, struct module *owner);
 void mq_free_tag_set(struct mq_tag_set *set);
 int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 		      unsigned int queue_depth);
+int mq_update_tag_set_maps(struct mq_tag_set *set,
+			   const unsigned int *nr_queues,
+			   unsigned int queue_depth);
 void mq_map_queues(struct mq_queue_map *map);
 void mq_map_queues_mask(struct mq_queue_map *map, const struct cpumask *mask);
 void mq_map_queues_by_affinity(struct mq_queue_map *map,

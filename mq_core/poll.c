@@ -35,15 +35,27 @@ void mq_add_to_batch(struct mq_request *rq, struct mq_comp_batch *iob)
 }
 EXPORT_SYMBOL_GPL(mq_add_to_batch);
 
+/* Give back @nr tags of @hctx and their queue references. */
+static void mq_end_batch_flush(struct mq_hw_ctx *hctx, int *tags, int nr)
+{
+	if (!nr)
+		return;
+	mq_put_tags_batch(hctx->tags, tags, nr);
+	mq_restart_hctx(hctx);
+	percpu_ref_put_many(&hctx->queue->usage, nr);
+}
+
+/*
+ * A driver's poll may batch requests of several queues (a SCSI host's
+ * LUNs share its poll queues): tags and queue references go back per
+ * hctx.
+ */
 void mq_end_batch(struct mq_comp_batch *iob)
 {
 	struct llist_node *entry = __llist_del_all(&iob->list);
 	int tags[MQ_BATCH_TAGS], nr = 0;
-	struct mq_tags *cur = NULL;
 	struct mq_request *rq, *next;
 	struct mq_hw_ctx *hctx = NULL;
-	struct mq_queue *q = NULL;
-	unsigned int refs = 0;
 
 	entry = llist_reverse_order(entry);
 	llist_for_each_entry_safe(rq, next, entry, ipi_node) {
@@ -53,24 +65,20 @@ void mq_end_batch(struct mq_comp_batch *iob)
 			__mq_complete_request(rq);
 			continue;
 		}
-		if ((cur && cur != rq->hctx->tags) || nr == MQ_BATCH_TAGS) {
-			mq_put_tags_batch(cur, tags, nr);
+		if (hctx != rq->hctx || nr == MQ_BATCH_TAGS) {
+			if (hctx)
+				mq_end_batch_flush(hctx, tags, nr);
 			nr = 0;
+			hctx = rq->hctx;
 		}
 		mq_end_request_io(rq, rq->status);
-		cur = rq->hctx->tags;
-		hctx = rq->hctx;
-		q = rq->q;
-		tags[nr++] = rq->tag;
-		refs++;
 		mq_finish_request(rq);
+		/* A tag iterator holding it gives the tag back instead. */
+		if (atomic_dec_and_test(&rq->ref))
+			tags[nr++] = rq->tag;
 	}
-	if (nr)
-		mq_put_tags_batch(cur, tags, nr);
-	if (refs) {
-		mq_restart_hctx(hctx);
-		percpu_ref_put_many(&q->usage, refs);
-	}
+	if (hctx)
+		mq_end_batch_flush(hctx, tags, nr);
 }
 
 /**
@@ -109,12 +117,13 @@ int mq_poll_bio(struct bio *bio, struct io_comp_batch *iob,
 	if (!bdev || bdev->bd_disk->fops != &mq_fops)
 		return 0;
 	q = mq_disk_queue(bdev->bd_disk);
-	if (cookie == BLK_QC_T_NONE || !q->tag_set->ops->poll)
+	if (cookie == BLK_QC_T_NONE)
 		return 0;
 	/* Not _live: a frozen queue must still reap its polled I/O. */
 	if (!percpu_ref_tryget(&q->usage))
 		return 0;
-	if (cookie >= q->nr_hw_queues)
+	/* Only now are the set's ops and hctxs stable (no update runs). */
+	if (!q->tag_set->ops->poll || cookie >= q->nr_hw_queues)
 		goto out;
 	hctx = q->hctxs[cookie];
 	if (hctx->type != MQ_HCTX_POLL)

@@ -218,15 +218,22 @@ static bool mq_iter_bit(struct sbitmap *sb, unsigned int bitnr, void *data)
 {
 	struct mq_iter_data *it = data;
 	struct mq_request *rq = it->tags->rqs[bitnr + it->offset];
+	bool ret = true;
 
+	/*
+	 * Pin it: while we hold a reference its tag is not given back, so
+	 * @fn never sees the request end and start again as another I/O.
+	 * A free tag's request has none (the bit was just cleared).
+	 */
+	if (!atomic_inc_not_zero(&rq->ref))
+		return true;
 	/* A set bit may belong to a request still being set up. */
-	if (READ_ONCE(rq->state) == MQ_RQ_IDLE)
-		return true;
-	if (it->q && READ_ONCE(rq->q) != it->q)
-		return true;
-	if (it->hctx && READ_ONCE(rq->hctx) != it->hctx)
-		return true;
-	return it->fn(rq, it->data);
+	if (READ_ONCE(rq->state) != MQ_RQ_IDLE &&
+	    (!it->q || READ_ONCE(rq->q) == it->q) &&
+	    (!it->hctx || READ_ONCE(rq->hctx) == it->hctx))
+		ret = it->fn(rq, it->data);
+	mq_put_rq_ref(rq);
+	return ret;
 }
 
 static void mq_tags_iter(struct mq_tags *tags, struct mq_iter_data *it)

@@ -37,17 +37,28 @@ void mq_timeout_timer_fn(struct timer_list *t)
 }
 
 /*
- * The handler gave the request back to the hardware.  If a completion
- * arrived while the handler ran, honour it now.
+ * Leave TIMEOUT: back in flight, or, if the hardware's completion arrived
+ * meanwhile (TIMEOUT_COMPLETE), complete the request now.  Any other state
+ * means the owner moved it on (requeued it: IDLE, or reissued it: in
+ * flight again) and it is not ours to complete.
  */
+static void mq_timeout_give_back(struct mq_request *rq)
+{
+	int old = MQ_RQ_TIMEOUT;
+
+	if (try_cmpxchg(&rq->state, &old, MQ_RQ_IN_FLIGHT))
+		return;
+	if (old == MQ_RQ_TIMEOUT_COMPLETE &&
+	    cmpxchg(&rq->state, MQ_RQ_TIMEOUT_COMPLETE, MQ_RQ_COMPLETE) ==
+	    MQ_RQ_TIMEOUT_COMPLETE)
+		__mq_complete_request(rq);
+}
+
+/* The request stays with the hardware: a new deadline, then give back. */
 static void mq_timeout_reset(struct mq_request *rq)
 {
 	mq_add_timer(rq);
-	if (cmpxchg(&rq->state, MQ_RQ_TIMEOUT, MQ_RQ_IN_FLIGHT) !=
-	    MQ_RQ_TIMEOUT) {
-		WRITE_ONCE(rq->state, MQ_RQ_COMPLETE);
-		__mq_complete_request(rq);
-	}
+	mq_timeout_give_back(rq);
 }
 
 static void mq_rq_timed_out(struct mq_request *rq)
@@ -56,8 +67,9 @@ static void mq_rq_timed_out(struct mq_request *rq)
 	enum mq_eh_timer_return ret;
 
 	mq_stat_inc(rq->hctx, MQ_STAT_TIMEOUTS);
+	/* Nobody to ask whether the device still owns it: wait on. */
 	if (!ops->timeout) {
-		mq_end_request(rq, BLK_STS_TIMEOUT);
+		mq_timeout_reset(rq);
 		return;
 	}
 	ret = ops->timeout(rq);
@@ -102,15 +114,13 @@ static bool mq_check_expired(struct mq_request *rq, void *data)
 	    MQ_RQ_IN_FLIGHT)
 		return true;
 	/*
-	 * Between our reads and the claim the request may have completed and
-	 * been reused by a new I/O: check again now that it cannot change.
+	 * The iterator's reference keeps the tag from being reused, but the
+	 * request may have been requeued and reissued with a new deadline
+	 * between our reads and the claim: check again now that it cannot
+	 * change.
 	 */
 	if (rq->q != td->q || time_before(td->now, READ_ONCE(rq->deadline))) {
-		if (cmpxchg(&rq->state, MQ_RQ_TIMEOUT, MQ_RQ_IN_FLIGHT) !=
-		    MQ_RQ_TIMEOUT) {
-			WRITE_ONCE(rq->state, MQ_RQ_COMPLETE);
-			__mq_complete_request(rq);
-		}
+		mq_timeout_give_back(rq);
 		return true;
 	}
 	mq_rq_timed_out(rq);

@@ -926,7 +926,7 @@ int nullb_update_queues(struct nullb_device *dev, unsigned int submit_queues,
 			unsigned int poll_queues, unsigned int hw_queue_depth)
 {
 	struct nullb *nullb = dev->nullb;
-	unsigned int old_submit, old_poll;
+	unsigned int nr[MQ_HCTX_MAX_TYPES], old_submit, old_poll, i;
 	struct mq_tag_set *set;
 	int ret;
 
@@ -957,10 +957,12 @@ int nullb_update_queues(struct nullb_device *dev, unsigned int submit_queues,
 	if (old_poll && !poll_queues)
 		nullb_set_poll(nullb, false);
 
-	set->map[MQ_HCTX_DEFAULT].nr_queues = submit_queues;
-	set->map[MQ_HCTX_POLL].nr_queues = poll_queues;
-	ret = mq_update_tag_set(set, submit_queues + poll_queues,
-				hw_queue_depth);
+	/* The set is untouched until the core has checked the new counts. */
+	for (i = 0; i < MQ_HCTX_MAX_TYPES; i++)
+		nr[i] = set->map[i].nr_queues;
+	nr[MQ_HCTX_DEFAULT] = submit_queues;
+	nr[MQ_HCTX_POLL] = poll_queues;
+	ret = mq_update_tag_set_maps(set, nr, hw_queue_depth);
 	if (ret) {
 		/* The core has restored the old geometry (maps included). */
 		if (old_poll && !poll_queues)

@@ -42,6 +42,7 @@ struct tdrv {
 	atomic_t timeouts;
 	enum mq_eh_timer_return timeout_ret;
 	bool complete_in_timeout;
+	bool requeue_in_timeout;
 	spinlock_t lock;	/* protects held[] */
 };
 
@@ -66,6 +67,12 @@ static enum mq_eh_timer_return tdrv_timeout(struct mq_request *rq)
 		/* The handler owns it: this completion must be deferred. */
 		if (mq_complete_request(rq))
 			pr_info("    # completion during timeout not deferred\n");
+	}
+	if (d->requeue_in_timeout) {
+		/* The handler gives it back for another go, then says so. */
+		d->requeue_in_timeout = false;
+		mq_requeue_request(rq, true);
+		return MQ_EH_RESET_TIMER;
 	}
 	if (d->timeout_ret == MQ_EH_DONE)
 		mq_end_request(rq, BLK_STS_TIMEOUT);
@@ -439,6 +446,39 @@ static void test_state_machine(void)
 		ok &= KTAP_CHECK(wait_for(&d->ended, 5, 2000), "never ended");
 	}
 	ktap_result(ok, "requeue_after_delays_and_flags");
+
+	/*
+	 * 6: a handler that requeues the request and returns RESET_TIMER
+	 * hands it back: it is issued again and does not end until the
+	 * driver completes it.
+	 */
+	ok = true;
+	msleep(200);
+	spin_lock(&d->lock);
+	d->nr_held = 0;
+	spin_unlock(&d->lock);
+	d->timeout_ret = MQ_EH_RESET_TIMER;
+	d->requeue_in_timeout = true;
+	rq = issue_held(q, d);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc");
+	if (!IS_ERR(rq)) {
+		ok &= KTAP_CHECK(wait_for(&d->timeouts, 5, 5000), "no timeout");
+		ok &= KTAP_CHECK(wait_for_held(d, 2, 3000),
+				 "requeued request not reissued (%u)",
+				 READ_ONCE(d->nr_held));
+		/* Its next timeout (100 ms) resets the timer: not ended. */
+		msleep(300);
+		ok &= KTAP_CHECK(atomic_read(&d->ended) == 5,
+				 "requeued request ended by the core (%d)",
+				 atomic_read(&d->ended) - 5);
+		ok &= KTAP_CHECK(mq_complete_request(rq),
+				 "completion after requeue refused");
+		ok &= KTAP_CHECK(wait_for(&d->ended, 6, 2000), "never ended");
+		msleep(100);
+		ok &= KTAP_CHECK(atomic_read(&d->ended) == 6, "ended %d times",
+				 atomic_read(&d->ended) - 5);
+	}
+	ktap_result(ok, "state_timeout_requeue_reset_timer");
 out_queue:
 	mq_free_queue(q);
 	mq_free_tag_set(&set);
@@ -451,6 +491,7 @@ struct bdrv {
 	atomic_t last_seen;
 	atomic_t commits;
 	atomic_t ended;
+	int busy_at;		/* the request (0-based) that gets BUSY once */
 	bool busy_done;
 	struct mq_request *held[8];
 };
@@ -461,7 +502,7 @@ static blk_status_t bdrv_queue_rq(struct mq_hw_ctx *hctx,
 	struct bdrv *d = hctx->queue->queuedata;
 	int n = atomic_read(&d->issued);
 
-	if (n == 1 && !d->busy_done) {
+	if (n == d->busy_at && !d->busy_done) {
 		d->busy_done = true;
 		return BLK_STS_DEV_RESOURCE;
 	}
@@ -499,7 +540,7 @@ static void bdrv_end_io(struct mq_request *rq, blk_status_t status)
  * ring the doorbell for what it issued (commit_rqs), and the rest is
  * issued again later.
  */
-static void test_stop_start_commit(void)
+static void test_stop_start_commit(int busy_at, const char *name)
 {
 	struct mq_request *rq;
 	struct mq_tag_set set;
@@ -509,6 +550,8 @@ static void test_stop_start_commit(void)
 	int i;
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (d)
+		d->busy_at = busy_at;
 	memset(&set, 0, sizeof(set));
 	set.ops = &bdrv_ops;
 	set.nr_hw_queues = 1;
@@ -516,7 +559,7 @@ static void test_stop_start_commit(void)
 	set.numa_node = NUMA_NO_NODE;
 	if (!d || mq_alloc_tag_set(&set)) {
 		kfree(d);
-		ktap_result(false, "stop_start_busy_commit");
+		ktap_result(false, name);
 		return;
 	}
 	q = mq_alloc_queue(&set, d);
@@ -542,7 +585,7 @@ static void test_stop_start_commit(void)
 	ok &= KTAP_CHECK(wait_for(&d->issued, 3, 3000), "issued %d of 3",
 			 atomic_read(&d->issued));
 	ok &= KTAP_CHECK(atomic_read(&d->commits) == 1,
-			 "commit_rqs after BUSY mid-batch: %d",
+			 "commit_rqs after BUSY on request %d: %d", busy_at,
 			 atomic_read(&d->commits));
 	ok &= KTAP_CHECK(atomic_read(&d->last_seen) == 1,
 			 "requests with last set: %d", atomic_read(&d->last_seen));
@@ -555,7 +598,156 @@ out_queue:
 out_set:
 	mq_free_tag_set(&set);
 	kfree(d);
-	ktap_result(ok, "stop_start_busy_commit");
+	ktap_result(ok, name);
+}
+
+struct iter_pin {
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool seen, ended_inside, alloc_refused;
+};
+
+static bool iter_pin_fn(struct mq_request *rq, void *data)
+{
+	struct iter_pin *p = data;
+	struct mq_request *other;
+
+	p->seen = true;
+	/* End it here: its tag must stay taken while the iterator has it. */
+	mq_end_request(rq, BLK_STS_OK);
+	p->ended_inside = atomic_read(&p->d->ended) == 1;
+	other = mq_alloc_request(p->q, REQ_OP_DRV_IN, false, true);
+	p->alloc_refused = IS_ERR(other);
+	if (!IS_ERR(other))
+		mq_free_request(other);
+	return true;
+}
+
+/*
+ * A request ended from a busy-iterator callback keeps its tag until the
+ * iterator lets go of it, so the callback never sees the request reused
+ * as another I/O; afterwards the tag is free again.
+ */
+static void test_iter_pin(void)
+{
+	struct iter_pin p = { };
+	struct mq_tag_set set;
+	struct mq_request *rq;
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool ok = true;
+
+	d = tdrv_start(&set, &q, 1, 1, "tag_iter_pins_request");
+	if (!d)
+		return;
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq)) {
+		ok = false;
+		goto out;
+	}
+	rq->end_io = tdrv_end_io;
+	rq->timeout = 10 * HZ;
+	mq_execute_rq_nowait(rq);
+	ok &= KTAP_CHECK(wait_for_held(d, 1, 2000), "not issued");
+	p.q = q;
+	p.d = d;
+	mq_tagset_busy_iter(&set, iter_pin_fn, &p);
+	ok &= KTAP_CHECK(p.seen, "iterator missed the request");
+	ok &= KTAP_CHECK(p.ended_inside, "request did not end in the callback");
+	ok &= KTAP_CHECK(p.alloc_refused,
+			 "its tag was reused while the iterator held it");
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, true);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "tag not given back after the iterator");
+	if (!IS_ERR(rq))
+		mq_free_request(rq);
+out:
+	mq_free_queue(q);
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "tag_iter_pins_request");
+}
+
+static bool fail_init_hctx;
+
+static int fdrv_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
+			  unsigned int idx)
+{
+	return fail_init_hctx && idx >= 2 ? -ENOMEM : 0;
+}
+
+static const struct mq_ops fdrv_ops = {
+	.queue_rq = tdrv_queue_rq,
+	.timeout = tdrv_timeout,
+	.init_hctx = fdrv_init_hctx,
+};
+
+/*
+ * mq_update_tag_set_maps() whose rebuild fails (init_hctx refuses the
+ * new queues) leaves the set as it was: queue count, depth, every map's
+ * counts and CPU mapping, and the queue still does I/O.
+ */
+static void test_update_maps_restore(void)
+{
+	static const char name[] = "update_maps_failure_restores";
+	unsigned int nr[MQ_HCTX_MAX_TYPES] = { 4 }, *before, cpu;
+	struct mq_queue_map old_map;
+	struct mq_tag_set set;
+	struct mq_request *rq;
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool ok = true;
+	int ret;
+
+	before = kcalloc(nr_cpu_ids, sizeof(*before), GFP_KERNEL);
+	if (!before) {
+		ktap_result(false, name);
+		return;
+	}
+	d = tdrv_start(&set, &q, 2, 8, name);
+	if (!d) {
+		kfree(before);
+		return;
+	}
+	/* tdrv_start() used tdrv_ops; no queue has started with them yet. */
+	set.ops = &fdrv_ops;
+	old_map = set.map[MQ_HCTX_DEFAULT];
+	for_each_possible_cpu(cpu)
+		before[cpu] = set.map[MQ_HCTX_DEFAULT].mq_map[cpu];
+
+	fail_init_hctx = true;
+	ret = mq_update_tag_set_maps(&set, nr, 16);
+	fail_init_hctx = false;
+	ok &= KTAP_CHECK(ret, "update with failing init_hctx succeeded");
+	ok &= KTAP_CHECK(set.nr_hw_queues == 2 && set.queue_depth == 8,
+			 "set now %u x %u", set.nr_hw_queues, set.queue_depth);
+	ok &= KTAP_CHECK(set.map[MQ_HCTX_DEFAULT].nr_queues ==
+			 old_map.nr_queues &&
+			 set.map[MQ_HCTX_DEFAULT].queue_offset ==
+			 old_map.queue_offset, "default map counts changed");
+	for_each_possible_cpu(cpu)
+		ok &= KTAP_CHECK(set.map[MQ_HCTX_DEFAULT].mq_map[cpu] ==
+				 before[cpu], "cpu %u now -> %u, was %u", cpu,
+				 set.map[MQ_HCTX_DEFAULT].mq_map[cpu],
+				 before[cpu]);
+	ok &= KTAP_CHECK(q->nr_hw_queues == 2, "queue has %u hctxs",
+			 q->nr_hw_queues);
+
+	/* And the queue still works. */
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	ok &= KTAP_CHECK(!IS_ERR(rq), "alloc after failed update");
+	if (!IS_ERR(rq)) {
+		rq->end_io = tdrv_end_io;
+		rq->timeout = 10 * HZ;
+		mq_execute_rq_nowait(rq);
+		ok &= KTAP_CHECK(wait_for_held(d, 1, 2000), "not issued");
+		ok &= KTAP_CHECK(mq_complete_request(rq), "completion refused");
+		ok &= KTAP_CHECK(wait_for(&d->ended, 1, 2000), "never ended");
+	}
+	mq_free_queue(q);
+	mq_free_tag_set(&set);
+	kfree(d);
+	kfree(before);
+	ktap_result(ok, name);
 }
 
 static atomic_t steal_bio_ends;
@@ -645,12 +837,16 @@ out_bios:
 static int __init mq_core_test_init(void)
 {
 	pr_info("KTAP version 1\n");
-	pr_info("1..10\n");
+	pr_info("1..14\n");
 	test_map();
 	test_tags();
 	test_fair_share();
 	test_state_machine();
-	test_stop_start_commit();
+	/* BUSY in the middle of the batch, and on its last request. */
+	test_stop_start_commit(1, "stop_start_busy_commit");
+	test_stop_start_commit(2, "stop_start_busy_last_commit");
+	test_iter_pin();
+	test_update_maps_restore();
 	test_steal_bios();
 	pr_info("# mq_core_test: pass:%u fail:%u\n", ktap_nr - ktap_failed,
 		ktap_failed);
