@@ -10,16 +10,6 @@
 # vm-host: tests/lib/vm-host.sh --disk s0=64M --disk s1=64M --disk s2=16M --disk s3=64M --throttle s2=3
 . "$(dirname "$0")/lib/common.sh"
 
-lun_disk() { # lun_disk <target> <lun>: our disk of that LUN, if any
-	local l
-	for l in /sys/block/mqsd*; do
-		[ -e "$l" ] || continue
-		case "$(basename "$(readlink -f "$l/device")")" in
-		*:0:$1:$2) basename "$l"; return 0 ;;
-		esac
-	done
-	return 1
-}
 wait_lun() { # wait_lun <target> <lun>: up to 30 s
 	local i
 	for i in $(seq 300); do lun_disk "$1" "$2" >/dev/null && return 0; sleep 0.1; done

@@ -10,18 +10,8 @@
 # vm-host: tests/lib/vm-host.sh --disk s0=16M --disk s1=16M --disk s2=16M
 . "$(dirname "$0")/lib/common.sh"
 
-lun_disk() { # lun_disk <lun>: our disk of target 0, that LUN number
-	local l
-	for l in /sys/block/mqsd*; do
-		[ -e "$l" ] || continue
-		case "$(basename "$(readlink -f "$l/device")")" in
-		*:0:0:$1) basename "$l"; return 0 ;;
-		esac
-	done
-	return 1
-}
-has_lun() { lun_disk "$1" > /dev/null; }
-no_lun() { ! lun_disk "$1" > /dev/null; }
+has_lun() { lun_disk 0 "$1" > /dev/null; }
+no_lun() { ! lun_disk 0 "$1" > /dev/null; }
 # same <disk> <image>: the disk's second MiB is what the host file holds
 same() {
 	cmp -s <(dd if=/dev/$1 bs=1M skip=1 count=1 iflag=direct status=none) \
@@ -34,7 +24,7 @@ virtio_stock_release virtio_scsi
 	{ t_fail "load"; t_done; }
 udevadm settle 2>/dev/null || sleep 1
 dmesg | grep mq_virtio_scsi | tail -3
-a=$(lun_disk 0) b=$(lun_disk 16684)
+a=$(lun_disk 0 0) b=$(lun_disk 0 16684)
 t_check "LUN 0 is a disk ($a)" test -n "$a"
 t_check "LUN 300 (flat space, 0x4000 + 300) is a disk ($b)" test -n "$b"
 [ -n "$a" ] && [ -n "$b" ] || t_done
@@ -50,7 +40,7 @@ t_check "fio verify on LUN 300 ($b)" fio_verify /dev/$b --size=8M
 t_check "monitor: hot-add LUN 1000" \
 	vm_hmp "device_add scsi-hd,bus=vs0.0,drive=s2,scsi-id=0,lun=1000,id=hd2"
 t_check "LUN 1000 appeared as 0:0:0:17384 (event, rescan)" t_wait 30 has_lun 17384
-c=$(lun_disk 17384)
+c=$(lun_disk 0 17384)
 if [ -n "$c" ]; then
 	dd if=/dev/urandom of=/dev/$c bs=1M seek=1 count=1 oflag=direct \
 		conv=fsync status=none

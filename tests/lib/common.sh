@@ -66,6 +66,19 @@ mq_unload() {
 	return 0
 }
 
+# lun_disk <target> <lun>: our mq_scsi disk (mqsdX) of that target and LUN
+# on channel 0, if any.
+lun_disk() {
+	local l
+	for l in /sys/block/mqsd*; do
+		[ -e "$l" ] || continue
+		case "$(basename "$(readlink -f "$l/device")")" in
+		*:0:$1:$2) basename "$l"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
 # mq_stat <disk> <counter>: a counter from the core's debugfs stats.
 mq_stat() {
 	awk -v k="$2" '$1 == k { print $2 }' "/sys/kernel/debug/mq_core/$1/stats"
