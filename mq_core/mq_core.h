@@ -375,7 +375,7 @@ struct mq_request {
 	blk_status_t status;
 	unsigned int rq_flags;
 	unsigned long deadline;
-	unsigned long io_start;
+	u64 io_start_ns;
 	struct block_device *part;
 	unsigned int acct_sectors;
 	struct llist_node ipi_node;

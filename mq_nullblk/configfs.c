@@ -85,63 +85,117 @@ static ssize_t nullb_show_bool(char *page, bool val)
 	return scnprintf(page, PAGE_SIZE, "%u\n", val);
 }
 
-/* Range checks: NULL if @val is valid, else what is expected. */
+/*
+ * Range checks: NULL if @val is valid, else what is expected.  Where
+ * null_blk takes any number and clamps it (queue counts, queue_mode,
+ * irqmode, mbps), so does mq_nullblk, with a log line.
+ */
 
-static const char *nullb_check_size(unsigned long val)
+static void nullb_clamped(struct nullb_device *dev, const char *attr,
+			  unsigned int from, unsigned int to, const char *why)
 {
-	return val && val <= NULLB_MAX_SIZE_MB ? NULL : "a size in MiB >= 1";
+	pr_info_ratelimited("%s: %s %u %s, using %u\n",
+			    config_item_name(&dev->item), attr, from, why, to);
 }
 
-static const char *nullb_check_completion_nsec(unsigned long val)
+static const char *nullb_check_size(struct nullb_device *dev,
+				    unsigned long *val)
 {
-	return val <= NULLB_MAX_COMPLETION_NSEC ? NULL : "0..3600000000000 (ns)";
+	return *val && *val <= NULLB_MAX_SIZE_MB ? NULL : "a size in MiB >= 1";
 }
 
-static const char *nullb_check_submit_queues(unsigned int val)
+static const char *nullb_check_completion_nsec(struct nullb_device *dev,
+					       unsigned long *val)
 {
-	return val && val <= nr_cpu_ids ? NULL : "1..nr_cpu_ids";
+	return *val <= NULLB_MAX_COMPLETION_NSEC ? NULL :
+		"0..3600000000000 (ns)";
 }
 
-static const char *nullb_check_poll_queues(unsigned int val)
+static const char *nullb_check_submit_queues(struct nullb_device *dev,
+					     unsigned int *val)
 {
-	return val <= nr_cpu_ids ? NULL : "0..nr_cpu_ids";
+	if (!*val) {
+		nullb_clamped(dev, "submit_queues", *val, 1, "is less than 1");
+		*val = 1;
+	} else if (*val > nr_cpu_ids) {
+		nullb_clamped(dev, "submit_queues", *val, nr_cpu_ids,
+			      "is more than the possible CPUs");
+		*val = nr_cpu_ids;
+	}
+	return NULL;
 }
 
-static const char *nullb_check_home_node(int val)
+static const char *nullb_check_poll_queues(struct nullb_device *dev,
+					   unsigned int *val)
 {
-	return nullb_valid_home_node(val) ? NULL : "-1 or an online NUMA node";
+	if (*val > nr_cpu_ids) {
+		nullb_clamped(dev, "poll_queues", *val, nr_cpu_ids,
+			      "is more than the possible CPUs");
+		*val = nr_cpu_ids;
+	}
+	return NULL;
 }
 
-static const char *nullb_check_queue_mode(unsigned int val)
+static const char *nullb_check_home_node(struct nullb_device *dev, int *val)
 {
-	return val == NULLB_Q_MQ ? NULL :
-		"2 (multi-queue), the only queue_mode supported";
+	return nullb_valid_home_node(*val) ? NULL : "-1 or an online NUMA node";
 }
 
-static const char *nullb_check_blocksize(unsigned int val)
+static const char *nullb_check_queue_mode(struct nullb_device *dev,
+					  unsigned int *val)
 {
-	return nullb_valid_bs(val) ? NULL : "a power of two in 512..4096";
+	if (*val > NULLB_Q_MQ) {
+		nullb_clamped(dev, "queue_mode", *val, NULLB_Q_MQ,
+			      "is more than 2");
+		*val = NULLB_Q_MQ;
+	}
+	return NULL;
 }
 
-static const char *nullb_check_max_sectors(unsigned int val)
+static const char *nullb_check_blocksize(struct nullb_device *dev,
+					 unsigned int *val)
 {
-	return nullb_valid_max_sectors(val) ? NULL : "0 or 8..8388607";
+	return nullb_valid_bs(*val) ? NULL : "a power of two in 512..4096";
 }
 
-static const char *nullb_check_irqmode(unsigned int val)
+static const char *nullb_check_max_sectors(struct nullb_device *dev,
+					   unsigned int *val)
 {
-	return val <= NULLB_IRQ_TIMER ? NULL :
-		"0 (none), 1 (softirq) or 2 (timer)";
+	return nullb_valid_max_sectors(*val) ? NULL : "0 or 8..8388607";
 }
 
-static const char *nullb_check_hw_queue_depth(unsigned int val)
+static const char *nullb_check_irqmode(struct nullb_device *dev,
+				       unsigned int *val)
 {
-	return val && val <= NULLB_MAX_DEPTH ? NULL : "1..10240";
+	if (*val > NULLB_IRQ_TIMER) {
+		nullb_clamped(dev, "irqmode", *val, NULLB_IRQ_TIMER,
+			      "is more than 2 (timer)");
+		*val = NULLB_IRQ_TIMER;
+	}
+	return NULL;
 }
 
-static const char *nullb_check_mbps(unsigned int val)
+static const char *nullb_check_hw_queue_depth(struct nullb_device *dev,
+					      unsigned int *val)
 {
-	return val <= NULLB_MAX_MBPS ? NULL : "0..40960 (MiB/s)";
+	return *val && *val <= NULLB_MAX_DEPTH ? NULL : "1..10240";
+}
+
+static const char *nullb_check_mbps(struct nullb_device *dev,
+				    unsigned int *val)
+{
+	if (*val > NULLB_MAX_MBPS) {
+		nullb_clamped(dev, "mbps", *val, NULLB_MAX_MBPS,
+			      "is more than the maximum");
+		*val = NULLB_MAX_MBPS;
+	}
+	return NULL;
+}
+
+/* Zoned block devices are not emulated: zoned=1 is refused. */
+static const char *nullb_check_zoned(struct nullb_device *dev, bool *val)
+{
+	return *val ? "0: zoned devices are not emulated by mq_nullblk" : NULL;
 }
 
 /* Changes applied to a powered-on device. */
@@ -189,7 +243,7 @@ static ssize_t nullb_device_##_name##_store(struct config_item *item,	\
 					    const char *page,		\
 					    size_t count)		\
 {									\
-	const char *(*check)(type val) = _check;			\
+	const char *(*check)(struct nullb_device *dev, type *val) = _check; \
 	int (*apply)(struct nullb_device *dev, type val) = _apply;	\
 	struct nullb_device *dev = to_nullb_dev(item);			\
 	const char *expected = NULL;					\
@@ -199,7 +253,7 @@ static ssize_t nullb_device_##_name##_store(struct config_item *item,	\
 	if (nullb_parse_##_kind(page, &val))				\
 		expected = nullb_expect_##_kind;			\
 	else if (check)							\
-		expected = check(val);					\
+		expected = check(dev, &val);				\
 	if (expected)							\
 		return nullb_invalid(dev, __stringify(_name), page, count, \
 				     expected);				\
@@ -252,6 +306,54 @@ NULLB_DEVICE_ATTR(cache_size, ulong, unsigned long, NULL, NULL);
 NULLB_DEVICE_ATTR(no_sched, bool, bool, NULL, NULL);
 NULLB_DEVICE_ATTR(shared_tags, bool, bool, NULL, NULL);
 NULLB_DEVICE_ATTR(shared_tag_bitmap, bool, bool, NULL, NULL);
+NULLB_DEVICE_ATTR(virt_boundary, bool, bool, NULL, NULL);
+NULLB_DEVICE_ATTR(zoned, bool, bool, nullb_check_zoned, NULL);
+NULLB_DEVICE_ATTR(zone_size, ulong, unsigned long, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_capacity, ulong, unsigned long, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_nr_conv, uint, unsigned int, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_max_open, uint, unsigned int, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_max_active, uint, unsigned int, NULL, NULL);
+
+/*
+ * null_blk's attributes that need emulation mq_nullblk does not have: they
+ * exist (a script that probes them sees them) but every write is refused
+ * with a log line, and features does not list them.
+ */
+static ssize_t nullb_unsupported(struct config_item *item, const char *attr,
+				 const char *why)
+{
+	pr_warn_ratelimited("%s: %s is not supported: %s\n",
+			    config_item_name(item), attr, why);
+	return -EOPNOTSUPP;
+}
+
+static ssize_t nullb_device_badblocks_show(struct config_item *item,
+					   char *page)
+{
+	return 0;	/* no bad blocks */
+}
+
+static ssize_t nullb_device_badblocks_store(struct config_item *item,
+					    const char *page, size_t count)
+{
+	return nullb_unsupported(item, "badblocks",
+				 "bad block emulation is not implemented");
+}
+CONFIGFS_ATTR(nullb_device_, badblocks);
+
+static ssize_t nullb_device_zone_readonly_store(struct config_item *item,
+						const char *page, size_t count)
+{
+	return nullb_unsupported(item, "zone_readonly", "the device is not zoned");
+}
+CONFIGFS_ATTR_WO(nullb_device_, zone_readonly);
+
+static ssize_t nullb_device_zone_offline_store(struct config_item *item,
+					       const char *page, size_t count)
+{
+	return nullb_unsupported(item, "zone_offline", "the device is not zoned");
+}
+CONFIGFS_ATTR_WO(nullb_device_, zone_offline);
 
 static ssize_t nullb_device_index_show(struct config_item *item, char *page)
 {
@@ -313,6 +415,16 @@ static struct configfs_attribute *nullb_device_attrs[] = {
 	&nullb_device_attr_no_sched,
 	&nullb_device_attr_shared_tags,
 	&nullb_device_attr_shared_tag_bitmap,
+	&nullb_device_attr_virt_boundary,
+	&nullb_device_attr_zoned,
+	&nullb_device_attr_zone_size,
+	&nullb_device_attr_zone_capacity,
+	&nullb_device_attr_zone_nr_conv,
+	&nullb_device_attr_zone_max_open,
+	&nullb_device_attr_zone_max_active,
+	&nullb_device_attr_badblocks,
+	&nullb_device_attr_zone_readonly,
+	&nullb_device_attr_zone_offline,
 	NULL,
 };
 
@@ -336,7 +448,7 @@ static struct config_item *nullb_group_make_item(struct config_group *group,
 {
 	struct nullb_device *dev;
 
-	dev = nullb_alloc_dev(true);
+	dev = nullb_alloc_dev(name);
 	if (IS_ERR(dev))
 		return ERR_CAST(dev);
 
@@ -361,7 +473,7 @@ static void nullb_group_drop_item(struct config_group *group,
 static ssize_t nullb_group_features_show(struct config_item *item, char *page)
 {
 	return scnprintf(page, PAGE_SIZE,
-			 "blocking,blocksize,cache_size,completion_nsec,discard,home_node,hw_queue_depth,index,irqmode,max_sectors,mbps,memory_backed,no_sched,poll_queues,power,queue_mode,shared_tag_bitmap,shared_tags,size,submit_queues,use_per_node_hctx\n");
+			 "blocking,blocksize,cache_size,completion_nsec,discard,home_node,hw_queue_depth,index,irqmode,max_sectors,mbps,memory_backed,no_sched,poll_queues,power,queue_mode,shared_tag_bitmap,shared_tags,size,submit_queues,use_per_node_hctx,virt_boundary\n");
 }
 CONFIGFS_ATTR_RO(nullb_group_, features);
 

@@ -5,8 +5,9 @@
  * The timeout, requeue and init_hctx module parameters take the string of
  * the kernel's fault_attr: "<interval>,<probability>,<space>,<times>".
  * <probability> is in percent, every <interval>-th call is eligible, at most
- * <times> faults are injected (-1: no limit) and <space> is accepted but
- * ignored.  An empty string disables the injection point.  The parameters
+ * <times> faults are injected (-1: no limit), and, as with fault_attr's
+ * <space>, the first calls are spared until that budget (one per call) is
+ * down to one.  An empty string disables the injection point.  The parameters
  * are writable, so injection can be switched on and off at run time.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,9 +37,16 @@ bool __nullb_should_fail(struct nullb_fault *f)
 {
 	unsigned int interval = READ_ONCE(f->interval);
 	unsigned int probability = READ_ONCE(f->probability);
+	int space = atomic_read(&f->space);
 
 	if (!atomic_read(&f->times))
 		return false;
+
+	/* fault_attr: while space > size (1 here), spend it, don't fail. */
+	while (space > 1) {
+		if (atomic_try_cmpxchg(&f->space, &space, space - 1))
+			return false;
+	}
 
 	if (interval > 1 &&
 	    (unsigned int)atomic_inc_return(&f->count) % interval)
@@ -57,7 +65,7 @@ bool __nullb_should_fail(struct nullb_fault *f)
  * allowed).  Each field must be a number in range; nothing may follow.
  */
 static int nullb_fault_parse(const char *val, unsigned int *interval,
-			     unsigned int *probability, int *times)
+			     unsigned int *probability, int *space_out, int *times)
 {
 	char buf[sizeof_field(struct nullb_fault, str)];
 	char *s, *field[4];
@@ -78,12 +86,13 @@ static int nullb_fault_parse(const char *val, unsigned int *interval,
 
 	if (kstrtouint(field[0], 10, interval) ||
 	    kstrtouint(field[1], 10, probability) ||
-	    kstrtoul(field[2], 10, &space) ||
+	    kstrtoul(field[2], 10, &space) || space > INT_MAX ||
 	    kstrtoint(field[3], 10, times))
 		return -EINVAL;
 
 	if (*probability > 100 || *times < -1)
 		return -EINVAL;
+	*space_out = space;
 
 	return 0;
 }
@@ -93,7 +102,7 @@ static int nullb_fault_set(const char *val, const struct kernel_param *kp)
 	struct nullb_fault *f = kp->arg;
 	unsigned int interval, probability;
 	char buf[sizeof(f->str)];
-	int times;
+	int space, times;
 
 	/* Nothing but white space: disable the injection point. */
 	if (!*skip_spaces(val)) {
@@ -103,7 +112,7 @@ static int nullb_fault_set(const char *val, const struct kernel_param *kp)
 		return 0;
 	}
 
-	if (nullb_fault_parse(val, &interval, &probability, &times)) {
+	if (nullb_fault_parse(val, &interval, &probability, &space, &times)) {
 		pr_err("invalid value '%.*s' for parameter %s: expected <interval>,<probability 0..100>,<space>,<times -1..>\n",
 		       (int)strcspn(val, "\n"), val, kp->name);
 		return -EINVAL;
@@ -117,6 +126,7 @@ static int nullb_fault_set(const char *val, const struct kernel_param *kp)
 	WRITE_ONCE(f->interval, interval);
 	WRITE_ONCE(f->probability, probability);
 	atomic_set(&f->count, 0);
+	atomic_set(&f->space, space);
 	atomic_set(&f->times, times);
 	strscpy(buf, val, sizeof(buf));
 	strscpy(f->str, strim(buf), sizeof(f->str));

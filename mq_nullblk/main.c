@@ -50,13 +50,19 @@ static unsigned long g_completion_nsec = 10000;
 static int g_hw_queue_depth = 64;
 static unsigned long g_cache_size;
 static unsigned int g_mbps;
-static bool g_no_sched;
+static int g_no_sched;
 static bool g_blocking;
 static bool g_shared_tags;
 static bool g_shared_tag_bitmap;
 static bool g_use_per_node_hctx;
 static bool g_memory_backed;
 static bool g_discard;
+static bool g_virt_boundary;
+static unsigned long g_zone_size = 256;
+static unsigned long g_zone_capacity;
+static unsigned int g_zone_nr_conv;
+static unsigned int g_zone_max_open;
+static unsigned int g_zone_max_active;
 
 static int nullb_param_invalid(const char *val, const struct kernel_param *kp,
 			       const char *expected)
@@ -90,14 +96,18 @@ static const struct kernel_param_ops nullb_nr_devices_ops = {
 	.get	= param_get_uint,
 };
 
+/* null_blk takes any number of submit queues and clamps it to 1..nr_cpu_ids. */
 static int nullb_set_submit_queues(const char *val,
 				   const struct kernel_param *kp)
 {
 	int n;
 
-	if (nullb_param_int(val, kp, 1, INT_MAX, "a number >= 1", &n))
+	if (nullb_param_int(val, kp, INT_MIN, INT_MAX, "a number", &n))
 		return -EINVAL;
-	if (n > nr_cpu_ids) {
+	if (n < 1) {
+		pr_info("submit_queues %d is less than 1, using 1\n", n);
+		n = 1;
+	} else if (n > nr_cpu_ids) {
 		pr_info("submit_queues %d is more than the %u possible CPUs, using %u\n",
 			n, nr_cpu_ids, nr_cpu_ids);
 		n = nr_cpu_ids;
@@ -146,17 +156,21 @@ static const struct kernel_param_ops nullb_home_node_ops = {
 	.get	= param_get_int,
 };
 
+/*
+ * null_blk's range, 0 (bio), 1 (rq) and 2 (multi-queue).  mq_nullblk has
+ * only one I/O path, mq_core's: the other two modes run as 2, with a log
+ * line (nullb_validate_dev() says it again for each device).
+ */
 static int nullb_set_queue_mode(const char *val, const struct kernel_param *kp)
 {
 	int n;
 
-	if (kstrtoint(val, 0, &n))
-		return nullb_param_invalid(val, kp, "2");
-	if (n != NULLB_Q_MQ) {
-		pr_err("queue_mode %d is not supported: only 2 (multi-queue) is\n",
-		       n);
+	if (nullb_param_int(val, kp, NULLB_Q_BIO, NULLB_Q_MQ,
+			    "0 (bio), 1 (rq) or 2 (multi-queue)", &n))
 		return -EINVAL;
-	}
+	if (n != NULLB_Q_MQ)
+		pr_info("queue_mode %d: devices run as queue_mode 2 (multi-queue through mq_core)\n",
+			n);
 	*(int *)kp->arg = n;
 	return 0;
 }
@@ -181,11 +195,20 @@ static const struct kernel_param_ops nullb_gb_ops = {
 	.get	= param_get_int,
 };
 
+/* Like null_blk, a block size above the page size is lowered to it. */
 static int nullb_set_bs(const char *val, const struct kernel_param *kp)
 {
 	int n;
 
-	if (kstrtoint(val, 0, &n) || !nullb_valid_bs(n))
+	if (kstrtoint(val, 0, &n))
+		return nullb_param_invalid(val, kp,
+					   "a power of two in 512..4096");
+	if (n > NULLB_MAX_BS) {
+		pr_info("bs %d is more than %u, using %u\n", n, NULLB_MAX_BS,
+			NULLB_MAX_BS);
+		n = NULLB_MAX_BS;
+	}
+	if (!nullb_valid_bs(n))
 		return nullb_param_invalid(val, kp,
 					   "a power of two in 512..4096");
 	*(int *)kp->arg = n;
@@ -265,8 +288,13 @@ static int nullb_set_mbps(const char *val, const struct kernel_param *kp)
 {
 	unsigned int n;
 
-	if (kstrtouint(val, 0, &n) || n > NULLB_MAX_MBPS)
+	if (kstrtouint(val, 0, &n))
 		return nullb_param_invalid(val, kp, "0..40960 (MiB/s)");
+	if (n > NULLB_MAX_MBPS) {
+		pr_info("mbps %u is more than %u, using %u\n", n,
+			NULLB_MAX_MBPS, NULLB_MAX_MBPS);
+		n = NULLB_MAX_MBPS;
+	}
 	*(unsigned int *)kp->arg = n;
 	return 0;
 }
@@ -279,7 +307,7 @@ static const struct kernel_param_ops nullb_mbps_ops = {
 module_param_cb(nr_devices, &nullb_nr_devices_ops, &nr_devices, 0444);
 MODULE_PARM_DESC(nr_devices, "Number of devices to register. Default: 1");
 
-module_param_named(no_sched, g_no_sched, bool, 0644);
+module_param_named(no_sched, g_no_sched, int, 0644);
 MODULE_PARM_DESC(no_sched, "No io scheduler (accepted, mq_core has none)");
 
 module_param_cb(submit_queues, &nullb_submit_queues_ops, &g_submit_queues,
@@ -338,6 +366,48 @@ MODULE_PARM_DESC(cache_size, "Cache size in MiB for memory-backed device (accept
 
 module_param_cb(mbps, &nullb_mbps_ops, &g_mbps, 0644);
 MODULE_PARM_DESC(mbps, "Limit maximum bandwidth (in MiB/s). Default: 0 (no limit)");
+
+module_param_named(virt_boundary, g_virt_boundary, bool, 0644);
+MODULE_PARM_DESC(virt_boundary, "Require a virtual boundary for the device (accepted, not emulated). Default: False");
+
+/* Zoned devices are not emulated: zoned=1 is refused, zone_* are kept. */
+static int nullb_set_zoned(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on))
+		return nullb_param_invalid(val, kp, "0 or 1");
+	if (on) {
+		pr_err("zoned=1: zoned devices are not emulated by mq_nullblk\n");
+		return -EINVAL;
+	}
+	*(bool *)kp->arg = on;
+	return 0;
+}
+
+static const struct kernel_param_ops nullb_zoned_ops = {
+	.set	= nullb_set_zoned,
+	.get	= param_get_bool,
+};
+
+static bool g_zoned;
+module_param_cb(zoned, &nullb_zoned_ops, &g_zoned, 0644);
+MODULE_PARM_DESC(zoned, "Make a zoned device: only 0, zoned devices are not emulated");
+
+module_param_named(zone_size, g_zone_size, ulong, 0644);
+MODULE_PARM_DESC(zone_size, "Zone size in MB (accepted, no zoned devices). Default: 256");
+
+module_param_named(zone_capacity, g_zone_capacity, ulong, 0644);
+MODULE_PARM_DESC(zone_capacity, "Zone capacity in MB (accepted, no zoned devices)");
+
+module_param_named(zone_nr_conv, g_zone_nr_conv, uint, 0644);
+MODULE_PARM_DESC(zone_nr_conv, "Conventional zones (accepted, no zoned devices)");
+
+module_param_named(zone_max_open, g_zone_max_open, uint, 0644);
+MODULE_PARM_DESC(zone_max_open, "Maximum open zones (accepted, no zoned devices)");
+
+module_param_named(zone_max_active, g_zone_max_active, uint, 0644);
+MODULE_PARM_DESC(zone_max_active, "Maximum active zones (accepted, no zoned devices)");
 
 /* I/O path */
 
@@ -712,11 +782,17 @@ static enum hrtimer_restart nullb_bw_timer_fn(struct hrtimer *timer)
 /* Check (and, like null_blk, adjust) a configuration before power on. */
 static int nullb_validate_dev(struct nullb_device *dev)
 {
-	if (dev->queue_mode != NULLB_Q_MQ) {
-		pr_err("%s: queue_mode %u is not supported: only 2 (multi-queue) is\n",
-		       dev->name, dev->queue_mode);
-		return -EINVAL;
+	if (dev->zoned) {
+		pr_err("%s: zoned devices are not emulated by mq_nullblk\n",
+		       dev->name);
+		return -EOPNOTSUPP;
 	}
+	if (dev->queue_mode != NULLB_Q_MQ)
+		pr_info("%s: queue_mode %u: runs as queue_mode 2 (multi-queue through mq_core)\n",
+			dev->name, dev->queue_mode);
+	if (dev->virt_boundary)
+		pr_info("%s: virt_boundary is accepted but not emulated\n",
+			dev->name);
 	if (!nullb_valid_bs(dev->blocksize) ||
 	    !nullb_valid_max_sectors(dev->max_sectors) ||
 	    !nullb_valid_home_node(dev->home_node) ||
@@ -735,6 +811,7 @@ static int nullb_validate_dev(struct nullb_device *dev)
 				dev->name, nr_online_nodes);
 		dev->submit_queues = nr_online_nodes;
 	}
+	/* As null_blk: 1..nr_cpu_ids submit queues (the writes log it). */
 	dev->submit_queues = clamp_t(unsigned int, dev->submit_queues, 1,
 				     nr_cpu_ids);
 	dev->poll_queues = min_t(unsigned int, dev->poll_queues, nr_cpu_ids);
@@ -981,17 +1058,38 @@ int nullb_update_queues(struct nullb_device *dev, unsigned int submit_queues,
 	return 0;
 }
 
+/*
+ * The index a configfs directory asks for: null_blk names a configfs
+ * device's disk after its directory, so a directory named mqnullb<N> (the
+ * canonical spelling) gets index N and its disk that name.  -1 otherwise.
+ */
+static int nullb_name_index(const char *name)
+{
+	char canon[DISK_NAME_LEN];
+	unsigned int n;
+
+	if (!name || strncmp(name, "mqnullb", 7) ||
+	    kstrtouint(name + 7, 10, &n) || n >= INT_MAX)
+		return -1;
+	snprintf(canon, sizeof(canon), "mqnullb%u", n);
+	return strcmp(canon, name) ? -1 : n;
+}
+
 /**
  * nullb_alloc_dev - make a powered-off device with the default parameters
- * @configfs: for a configfs directory (else from the module parameters)
+ * @cfs_name: the configfs directory's name, or NULL for a device of the
+ *	module parameters
  *
- * Every device gets the lowest free index and is named mqnullb<index>.  It
- * is listed on nullb_devices until nullb_free_dev().
+ * A device gets the index its directory's name asks for (mqnullb<N>, see
+ * nullb_name_index(); -EEXIST if taken, as null_blk answers a directory
+ * named after an existing disk), else the lowest free index, and is named
+ * mqnullb<index>.  It is listed on nullb_devices until nullb_free_dev().
  *
  * Return: the device or an ERR_PTR().
  */
-struct nullb_device *nullb_alloc_dev(bool configfs)
+struct nullb_device *nullb_alloc_dev(const char *cfs_name)
 {
+	int want = nullb_name_index(cfs_name);
 	struct nullb_device *dev;
 	int ret;
 
@@ -1000,11 +1098,19 @@ struct nullb_device *nullb_alloc_dev(bool configfs)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&dev->list);
 	xa_init_flags(&dev->pages, XA_FLAGS_LOCK_BH);
-	dev->configfs = configfs;
+	dev->configfs = !!cfs_name;
 
-	ret = ida_alloc(&nullb_indexes, GFP_KERNEL);
+	if (want >= 0)
+		ret = ida_alloc_range(&nullb_indexes, want, want, GFP_KERNEL);
+	else
+		ret = ida_alloc(&nullb_indexes, GFP_KERNEL);
 	if (ret < 0) {
 		kfree(dev);
+		if (want >= 0 && ret == -ENOSPC) {
+			pr_warn_ratelimited("%s: a device with that name exists\n",
+					    cfs_name);
+			ret = -EEXIST;
+		}
 		return ERR_PTR(ret);
 	}
 	dev->index = ret;
@@ -1027,9 +1133,15 @@ struct nullb_device *nullb_alloc_dev(bool configfs)
 	dev->memory_backed = g_memory_backed;
 	dev->discard = g_discard;
 	dev->use_per_node_hctx = g_use_per_node_hctx;
-	dev->no_sched = g_no_sched;
+	dev->no_sched = !!g_no_sched;
 	dev->shared_tags = g_shared_tags;
 	dev->shared_tag_bitmap = g_shared_tag_bitmap;
+	dev->virt_boundary = g_virt_boundary;
+	dev->zone_size = g_zone_size;
+	dev->zone_capacity = g_zone_capacity;
+	dev->zone_nr_conv = g_zone_nr_conv;
+	dev->zone_max_open = g_zone_max_open;
+	dev->zone_max_active = g_zone_max_active;
 	kernel_param_unlock(THIS_MODULE);
 
 	mutex_lock(&nullb_lock);
@@ -1061,7 +1173,7 @@ static int nullb_create_dev(void)
 	struct nullb_device *dev;
 	int ret;
 
-	dev = nullb_alloc_dev(false);
+	dev = nullb_alloc_dev(NULL);
 	if (IS_ERR(dev))
 		return PTR_ERR(dev);
 

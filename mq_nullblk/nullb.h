@@ -28,7 +28,12 @@ enum {
 	NULLB_IRQ_TIMER		= 2,
 };
 
-/* The only queue_mode this driver implements: multi-queue. */
+/*
+ * null_blk's queue modes.  Every device runs as NULLB_Q_MQ (mq_core); the
+ * other two are accepted with a log line.
+ */
+#define NULLB_Q_BIO		0
+#define NULLB_Q_RQ		1
 #define NULLB_Q_MQ		2
 
 /* Accepted ranges of the device parameters. */
@@ -92,6 +97,13 @@ struct nullb_device {
 	bool no_sched;
 	bool shared_tags;
 	bool shared_tag_bitmap;
+	bool virt_boundary;		/* accepted, not emulated */
+	bool zoned;			/* always false: refused */
+	unsigned long zone_size;	/* zone_*: kept, no zoned devices */
+	unsigned long zone_capacity;
+	unsigned int zone_nr_conv;
+	unsigned int zone_max_open;
+	unsigned int zone_max_active;
 };
 
 /**
@@ -186,6 +198,7 @@ struct nullb_cmd {
  * @enabled: injection is configured (release/acquire against the rest)
  * @interval: inject at most on every @interval-th call (0 and 1: any call)
  * @probability: percent of the eligible calls that fail
+ * @space: calls left to spare before any injection (fault_attr's space)
  * @times: injections left, -1 for no limit
  * @count: calls seen, for @interval
  */
@@ -195,6 +208,7 @@ struct nullb_fault {
 	bool enabled;
 	unsigned int interval;
 	unsigned int probability;
+	atomic_t space;
 	atomic_t times;
 	atomic_t count;
 };
@@ -202,7 +216,7 @@ struct nullb_fault {
 /* main.c */
 extern struct mutex nullb_lock;
 
-struct nullb_device *nullb_alloc_dev(bool configfs);
+struct nullb_device *nullb_alloc_dev(const char *cfs_name);
 void nullb_free_dev(struct nullb_device *dev);
 int nullb_add_dev(struct nullb_device *dev);
 void nullb_del_dev(struct nullb_device *dev);
