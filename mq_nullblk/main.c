@@ -641,9 +641,18 @@ static enum mq_eh_timer_return nullb_timeout_rq(struct mq_request *rq)
 static int nullb_init_hctx(struct mq_hw_ctx *hctx, void *driver_data,
 			   unsigned int idx)
 {
+	struct nullb *nullb = hctx->queue->queuedata;
 	struct nullb_queue *nq;
 
-	if (nullb_should_fail(&nullb_init_hctx_fault))
+	/*
+	 * blk-mq calls init_hctx only for hardware queues that are new;
+	 * mq_core re-creates them all on a change.  Inject only where blk-mq
+	 * would have called, so init_hctx= fails the same writes as with
+	 * null_blk (blktests block/030), and the restore of the old geometry
+	 * after a failure is never failed by injection.
+	 */
+	if (idx >= READ_ONCE(nullb->hctx_existing) &&
+	    nullb_should_fail(&nullb_init_hctx_fault))
 		return -EFAULT;
 
 	/* May run with the queue frozen: don't recurse into block I/O. */
@@ -1039,7 +1048,9 @@ int nullb_update_queues(struct nullb_device *dev, unsigned int submit_queues,
 		nr[i] = set->map[i].nr_queues;
 	nr[MQ_HCTX_DEFAULT] = submit_queues;
 	nr[MQ_HCTX_POLL] = poll_queues;
+	WRITE_ONCE(nullb->hctx_existing, set->nr_hw_queues);
 	ret = mq_update_tag_set_maps(set, nr, hw_queue_depth);
+	WRITE_ONCE(nullb->hctx_existing, 0);
 	if (ret) {
 		/* The core has restored the old geometry (maps included). */
 		if (old_poll && !poll_queues)

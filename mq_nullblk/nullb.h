@@ -124,6 +124,8 @@ struct nullb_device {
  * @timeouts_injected: requests swallowed by the timeout fault
  * @requeues_injected: requests requeued by the requeue fault
  * @dbg: debugfs directory
+ * @hctx_existing: during a change of the queues, how many hardware queues
+ *	existed before it (0 otherwise): the init_hctx fault spares those
  * @__tag_set: own tag set, unless shared_tags
  */
 struct nullb {
@@ -145,6 +147,7 @@ struct nullb {
 	atomic_long_t timeouts_injected ____cacheline_aligned_in_smp;
 	atomic_long_t requeues_injected;
 	struct dentry *dbg;
+	unsigned int hctx_existing;
 
 	struct mq_tag_set __tag_set;
 };

@@ -34,7 +34,8 @@ for col in stock mq; do
 	./check -o "/tmp/blktests-$col" "$@" 2>&1
 	cp -r "/tmp/blktests-$col" "$out/" 2>/dev/null
 	for t in "$@"; do
-		f=/tmp/blktests-$col/nodev/$t
+		# nodev/TEST, or DISK/TEST for a test run on a device it made.
+		f=$(find "/tmp/blktests-$col" -path "*/$t" -type f 2>/dev/null | head -1)
 		s=$(awk -F'\t' '$1 == "status" { print $2 }' "$f" 2>/dev/null)
 		r=$(awk -F'\t' '$1 == "reason" { print $2 }' "$f" 2>/dev/null)
 		case $s in
