@@ -556,6 +556,8 @@ struct mq_queue *mq_alloc_queue(struct mq_tag_set *set, void *queuedata)
 	q->queuedata = queuedata;
 	q->owner = set->owner;
 	q->drv_fops = set->fops;
+	q->nr_requests = set->queue_depth;
+	q->io_poll_delay = -1;
 	init_waitqueue_head(&q->freeze_wq);
 	mutex_init(&q->freeze_lock);
 	timer_setup(&q->timeout_timer, mq_timeout_timer_fn, 0);
@@ -909,6 +911,8 @@ int mq_update_tag_set_maps(struct mq_tag_set *set,
 		}
 	}
 	list_for_each_entry(q, &set->queues, set_node) {
+		/* New tags come at the full depth: queue/nr_requests says so. */
+		WRITE_ONCE(q->nr_requests, set->queue_depth);
 		if (q->hctxs && test_bit(MQ_Q_REGISTERED, &q->flags)) {
 			mq_sysfs_register_hctxs(q);
 			mq_debugfs_register_hctxs(q);
@@ -949,6 +953,50 @@ int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 	return mq_update_tag_set_maps(set, nr, queue_depth);
 }
 EXPORT_SYMBOL_GPL(mq_update_tag_set);
+
+/**
+ * mq_set_nr_requests - limit the tags a queue's hardware queues hand out
+ * @q: the queue
+ * @nr: requests per hardware queue; raised to 4 as the block layer does
+ *
+ * What writing ``queue/nr_requests`` does to a blk-mq queue without an I/O
+ * scheduler: the tag spaces of @q's hardware queues hand out at most @nr
+ * tags (reserved ones included) until the next change or tag set update.
+ * Freezes every queue of the tag set (the tag spaces may be shared), so
+ * it waits for the I/O in flight; submitters wait meanwhile.
+ *
+ * Context: process context, sleeps.
+ * Return: 0, or -EINVAL when @nr exceeds the tag set's depth or does not
+ * exceed its reserved tags.
+ */
+int mq_set_nr_requests(struct mq_queue *q, unsigned int nr)
+{
+	struct mq_tag_set *set = q->tag_set;
+	struct mq_queue *sq;
+	unsigned int i;
+	int ret = 0;
+
+	nr = max(nr, 4U);
+	mutex_lock(&set->lock);
+	if (nr > set->queue_depth || nr <= set->reserved_tags) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (nr == q->nr_requests || !q->hctxs)
+		goto out;
+	list_for_each_entry(sq, &set->queues, set_node)
+		mq_freeze_queue(sq);
+	for (i = 0; i < q->nr_hw_queues; i++)
+		sbitmap_queue_resize(&q->hctxs[i]->tags->bitmap_tags,
+				     nr - set->reserved_tags);
+	WRITE_ONCE(q->nr_requests, nr);
+	list_for_each_entry(sq, &set->queues, set_node)
+		mq_unfreeze_queue(sq);
+out:
+	mutex_unlock(&set->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(mq_set_nr_requests);
 
 /**
  * mq_alloc_request - get a request without a bio (passthrough, internal)

@@ -81,4 +81,31 @@ static inline bool mq_compat_queue_poll(struct request_queue *kq)
 }
 #endif
 
+/* 6.9: the queue/ directory moved from request_queue.kobj to the gendisk. */
+static inline struct kobject *mq_compat_queue_kobj(struct gendisk *disk)
+{
+#ifdef HAVE_GENDISK_QUEUE_KOBJ
+	return &disk->queue_kobj;
+#else
+	return &disk->queue->kobj;
+#endif
+}
+
+/* 6.16: bin_attribute read/write take a const attribute. */
+#ifdef HAVE_BIN_ATTR_CONST_RW
+#define MQ_BIN_ATTR_CONST	const
+#else
+#define MQ_BIN_ATTR_CONST
+#endif
+
+/*
+ * Before 6.6 the kernel has hybrid polling, and its queue/io_poll_delay
+ * refuses bio-based queues: mq_core then supplies its own file.
+ */
+#ifdef HAVE_QUEUE_POLL_NSEC
+#define MQ_COMPAT_OWN_IO_POLL_DELAY	1
+#else
+#define MQ_COMPAT_OWN_IO_POLL_DELAY	0
+#endif
+
 #endif /* _MQ_COMPAT_H */

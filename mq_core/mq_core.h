@@ -417,6 +417,8 @@ struct mq_queue {
 	struct module *owner;
 	const struct mq_disk_ops *drv_fops;
 	struct kobject *mq_kobj;
+	struct bin_attribute queue_attrs[2];	/* our queue/ files */
+	int io_poll_delay;
 	struct dentry *debugfs_dir;
 	atomic_t nr_active;
 	spinlock_t requeue_lock;	/* protects requeue_list */
@@ -562,6 +564,7 @@ int __mq_alloc_tag_set(struct mq_tag_set *set, struct module *owner);
 void mq_free_tag_set(struct mq_tag_set *set);
 int mq_update_tag_set(struct mq_tag_set *set, unsigned int nr_hw_queues,
 		      unsigned int queue_depth);
+int mq_set_nr_requests(struct mq_queue *q, unsigned int nr);
 int mq_update_tag_set_maps(struct mq_tag_set *set,
 			   const unsigned int *nr_queues,
 			   unsigned int queue_depth);

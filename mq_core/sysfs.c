@@ -228,6 +228,101 @@ static ssize_t io_timeout_store(struct kobject *kobj,
 
 static struct kobj_attribute mq_io_timeout_attr = __ATTR_RW(io_timeout);
 
+/*
+ * queue/nr_requests, and queue/io_poll_delay on kernels with hybrid
+ * polling: the block layer refuses (or hides) them on bio-based disks, so
+ * tools and tests that tune a null_blk or SCSI disk through them would
+ * fail on ours.  Our own files replace the kernel's in our disks' queue/
+ * directory.  They are binary attributes: their read and write reach us
+ * directly, not through the queue's sysfs_ops (private to the block layer).
+ */
+static ssize_t mq_queue_attr_read(struct file *file, struct kobject *kobj,
+				  MQ_BIN_ATTR_CONST struct bin_attribute *attr,
+				  char *buf, loff_t pos, size_t count)
+{
+	struct mq_queue *q = attr->private;
+	char tmp[16];
+	int len;
+
+	if (attr == &q->queue_attrs[0])
+		len = scnprintf(tmp, sizeof(tmp), "%u\n", READ_ONCE(q->nr_requests));
+	else
+		len = scnprintf(tmp, sizeof(tmp), "%d\n", READ_ONCE(q->io_poll_delay));
+	return memory_read_from_buffer(buf, count, &pos, tmp, len);
+}
+
+static ssize_t mq_queue_attr_write(struct file *file, struct kobject *kobj,
+				   MQ_BIN_ATTR_CONST struct bin_attribute *attr,
+				   char *buf, loff_t pos, size_t count)
+{
+	struct mq_queue *q = attr->private;
+	char tmp[16];
+	int ret, val;
+
+	if (pos || count >= sizeof(tmp))
+		goto inval;
+	memcpy(tmp, buf, count);
+	tmp[count] = '\0';
+	ret = kstrtoint(tmp, 10, &val);
+	if (ret)
+		goto inval;
+	if (attr == &q->queue_attrs[0]) {
+		ret = val < 0 ? -EINVAL : mq_set_nr_requests(q, val);
+		if (ret) {
+			pr_warn_ratelimited("%s: nr_requests must be 4..%u\n",
+					    q->disk->disk_name,
+					    q->tag_set->queue_depth);
+			return ret;
+		}
+		return count;
+	}
+	/* io_poll_delay: -1 classic, >= 0 hybrid (polls classically here). */
+	if (val < -1)
+		goto inval;
+	if (val >= 0 && READ_ONCE(q->io_poll_delay) < 0)
+		pr_info_ratelimited("%s: io_poll_delay %d: hybrid polling is not emulated, polling stays classic\n",
+				    q->disk->disk_name, val);
+	WRITE_ONCE(q->io_poll_delay, val);
+	return count;
+inval:
+	pr_warn_ratelimited("%s: queue/%s: invalid value\n", q->disk->disk_name,
+			    attr->attr.name);
+	return -EINVAL;
+}
+
+static const char *const mq_queue_attr_names[] = { "nr_requests", "io_poll_delay" };
+
+static void mq_sysfs_queue_attrs(struct mq_queue *q, bool add)
+{
+	struct kobject *kobj = mq_compat_queue_kobj(q->disk);
+	unsigned int i, n = MQ_COMPAT_OWN_IO_POLL_DELAY ? 2 : 1;
+
+	for (i = 0; i < n; i++) {
+		struct bin_attribute *ba = &q->queue_attrs[i];
+		struct attribute kernel_attr = { .name = mq_queue_attr_names[i] };
+
+		if (!add) {
+			if (ba->private)
+				sysfs_remove_bin_file(kobj, ba);
+			ba->private = NULL;
+			continue;
+		}
+		sysfs_bin_attr_init(ba);
+		ba->attr.name = mq_queue_attr_names[i];
+		ba->attr.mode = 0644;
+		ba->read = mq_queue_attr_read;
+		ba->write = mq_queue_attr_write;
+		ba->private = q;
+		/* The kernel's file, if it has one for this queue, goes. */
+		sysfs_remove_file(kobj, &kernel_attr);
+		if (sysfs_create_bin_file(kobj, ba)) {
+			pr_warn("%s: no queue/%s of ours\n", q->disk->disk_name,
+				ba->attr.name);
+			ba->private = NULL;
+		}
+	}
+}
+
 int mq_sysfs_register(struct mq_queue *q)
 {
 	int ret;
@@ -241,14 +336,17 @@ int mq_sysfs_register(struct mq_queue *q)
 	if (ret) {
 		kobject_put(q->mq_kobj);
 		q->mq_kobj = NULL;
+		return ret;
 	}
-	return ret;
+	mq_sysfs_queue_attrs(q, true);
+	return 0;
 }
 
 void mq_sysfs_unregister(struct mq_queue *q)
 {
 	if (!q->mq_kobj)
 		return;
+	mq_sysfs_queue_attrs(q, false);
 	mq_sysfs_unregister_hctxs(q);
 	kobject_del(q->mq_kobj);
 	kobject_put(q->mq_kobj);
