@@ -313,6 +313,10 @@ NULLB_DEVICE_ATTR(zone_capacity, ulong, unsigned long, NULL, NULL);
 NULLB_DEVICE_ATTR(zone_nr_conv, uint, unsigned int, NULL, NULL);
 NULLB_DEVICE_ATTR(zone_max_open, uint, unsigned int, NULL, NULL);
 NULLB_DEVICE_ATTR(zone_max_active, uint, unsigned int, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_append_max_sectors, uint, unsigned int, NULL, NULL);
+NULLB_DEVICE_ATTR(zone_full, bool, bool, NULL, NULL);
+NULLB_DEVICE_ATTR(fua, bool, bool, NULL, NULL);
+NULLB_DEVICE_ATTR(rotational, bool, bool, NULL, NULL);
 
 /*
  * null_blk's attributes that need emulation mq_nullblk does not have: they
@@ -422,6 +426,10 @@ static struct configfs_attribute *nullb_device_attrs[] = {
 	&nullb_device_attr_zone_nr_conv,
 	&nullb_device_attr_zone_max_open,
 	&nullb_device_attr_zone_max_active,
+	&nullb_device_attr_zone_append_max_sectors,
+	&nullb_device_attr_zone_full,
+	&nullb_device_attr_fua,
+	&nullb_device_attr_rotational,
 	&nullb_device_attr_badblocks,
 	&nullb_device_attr_zone_readonly,
 	&nullb_device_attr_zone_offline,
@@ -473,7 +481,7 @@ static void nullb_group_drop_item(struct config_group *group,
 static ssize_t nullb_group_features_show(struct config_item *item, char *page)
 {
 	return scnprintf(page, PAGE_SIZE,
-			 "blocking,blocksize,cache_size,completion_nsec,discard,home_node,hw_queue_depth,index,irqmode,max_sectors,mbps,memory_backed,no_sched,poll_queues,power,queue_mode,shared_tag_bitmap,shared_tags,size,submit_queues,use_per_node_hctx,virt_boundary\n");
+			 "blocking,blocksize,cache_size,fua,completion_nsec,discard,home_node,hw_queue_depth,index,irqmode,max_sectors,mbps,memory_backed,no_sched,poll_queues,power,queue_mode,rotational,shared_tag_bitmap,shared_tags,size,submit_queues,use_per_node_hctx,virt_boundary\n");
 }
 CONFIGFS_ATTR_RO(nullb_group_, features);
 

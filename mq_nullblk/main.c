@@ -63,6 +63,10 @@ static unsigned long g_zone_capacity;
 static unsigned int g_zone_nr_conv;
 static unsigned int g_zone_max_open;
 static unsigned int g_zone_max_active;
+static unsigned int g_zone_append_max_sectors = INT_MAX;
+static bool g_zone_full;
+static bool g_fua = true;
+static bool g_rotational;
 
 static int nullb_param_invalid(const char *val, const struct kernel_param *kp,
 			       const char *expected)
@@ -408,6 +412,18 @@ MODULE_PARM_DESC(zone_max_open, "Maximum open zones (accepted, no zoned devices)
 
 module_param_named(zone_max_active, g_zone_max_active, uint, 0644);
 MODULE_PARM_DESC(zone_max_active, "Maximum active zones (accepted, no zoned devices)");
+
+module_param_named(zone_append_max_sectors, g_zone_append_max_sectors, uint, 0644);
+MODULE_PARM_DESC(zone_append_max_sectors, "Maximum size of a zone append command in 512B sectors (accepted, no zoned devices)");
+
+module_param_named(zone_full, g_zone_full, bool, 0644);
+MODULE_PARM_DESC(zone_full, "Initialize sequential zones full (accepted, no zoned devices)");
+
+module_param_named(fua, g_fua, bool, 0644);
+MODULE_PARM_DESC(fua, "Enable/disable FUA support with the write cache (memory_backed). Default: true");
+
+module_param_named(rotational, g_rotational, bool, 0644);
+MODULE_PARM_DESC(rotational, "Set the rotational feature for the device. Default: false");
 
 /* I/O path */
 
@@ -852,8 +868,12 @@ static int nullb_setup_disk(struct nullb *nullb)
 	/* 0: the block layer's default, as null_blk (255 sectors) */
 	lim.max_hw_sectors = dev->max_sectors ?: BLK_SAFE_MAX_SECTORS;
 	lim.features &= ~(MQ_LIM_ROTATIONAL | MQ_LIM_ADD_RANDOM);
+	if (dev->rotational)
+		lim.features |= MQ_LIM_ROTATIONAL;
 	if (dev->memory_backed) {
-		lim.features |= MQ_LIM_WRITE_CACHE | MQ_LIM_FUA;
+		lim.features |= MQ_LIM_WRITE_CACHE;
+		if (dev->fua)
+			lim.features |= MQ_LIM_FUA;
 		lim.max_write_zeroes_sectors = UINT_MAX >> SECTOR_SHIFT;
 		if (dev->discard) {
 			lim.discard_granularity = dev->blocksize;
@@ -1153,6 +1173,10 @@ struct nullb_device *nullb_alloc_dev(const char *cfs_name)
 	dev->zone_nr_conv = g_zone_nr_conv;
 	dev->zone_max_open = g_zone_max_open;
 	dev->zone_max_active = g_zone_max_active;
+	dev->zone_append_max_sectors = g_zone_append_max_sectors;
+	dev->zone_full = g_zone_full;
+	dev->fua = g_fua;
+	dev->rotational = g_rotational;
 	kernel_param_unlock(THIS_MODULE);
 
 	mutex_lock(&nullb_lock);

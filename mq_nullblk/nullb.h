@@ -104,6 +104,10 @@ struct nullb_device {
 	unsigned int zone_nr_conv;
 	unsigned int zone_max_open;
 	unsigned int zone_max_active;
+	unsigned int zone_append_max_sectors;
+	bool zone_full;
+	bool fua;			/* FUA with the write cache (6.12) */
+	bool rotational;		/* 7.x */
 };
 
 /**

@@ -49,6 +49,8 @@ bench_rounds() {
 			d=$(bench_stock) && a=$(iops "$d" $extra)
 		fi
 		echo "$label $r ${a:-0} ${b:-0}" >> $res
+		# For a host script watching the log (scripts/demo).
+		echo "MQ-PROGRESS $label round $r/$rounds: ${a:-0} vs ${b:-0} IOPS"
 	done
 }
 

@@ -37,6 +37,7 @@ attr "$m" minimum_io_size 4096
 attr "$m" max_hw_sectors_kb 1024
 attr "$m" write_cache "write back"
 attr "$m" fua 1
+attr "$m" rotational 0
 attr "$m" discard_granularity 4096
 t_check "$m discards (discard_max_hw_bytes > 0)" \
 	test "$(q "$m" discard_max_hw_bytes)" -gt 0
@@ -58,6 +59,16 @@ m=$(cfs_disk mem)
 attr "$m" logical_block_size 512
 attr "$m" write_cache "write through"
 attr "$m" discard_max_hw_bytes 0
+
+# null_blk's fua=0 (write cache without FUA) and rotational=1 (7.x).
+cfs_new fuaoff size=64 memory_backed=1 fua=0 rotational=1 power=1 ||
+	t_fail "create fuaoff"
+f=$(cfs_disk fuaoff)
+attr "$f" write_cache "write back"
+attr "$f" fua 0
+attr "$f" rotational 1
+t_check "fio verify on $f (no FUA)" fio_verify /dev/$f --size=16M
+echo 0 > "$CFS/fuaoff/power"; rmdir "$CFS/fuaoff"
 
 # mq_scsi_debug: 4 KiB sectors, write cache with FUA, UNMAP.
 mq_load_scsi_debug sector_size=4096 lbpu=1 dev_size_mb=64 ||
