@@ -71,6 +71,8 @@ else
 	settle() { udevadm settle 2>/dev/null || sleep 1; }
 	modprobe null_blk nr_devices=1 gb=1 || exit 1
 	insmod "$M/mq_core.ko" && insmod "$M/mq_nullblk.ko" nr_devices=1 gb=1 || exit 1
+	# sd for scsi_debug's disk, sg for blktests' SG tests (scsi/001, 002).
+	modprobe sd_mod && modprobe sg || exit 1
 	modprobe scsi_debug dev_size_mb=256 || exit 1
 	insmod "$M/mq_scsi.ko" && insmod "$M/mq_scsi_debug.ko" dev_size_mb=256 || exit 1
 	# Two virtio-blk devices: the first on virtio_blk, the second on ours.
