@@ -17,6 +17,7 @@ packages=(
     linux-image-amd64 linux-headers-amd64 linux-source-6.1
     qemu-system-x86 busybox-static kmod dkms fio sparse sg3-utils
     e2fsprogs xfsprogs cpio zstd xz-utils
+    g++ pciutils   # scripts/blktests (its src/ has C++; setpci for block/011, 019)
     make gcc bc flex bison libelf-dev libssl-dev perl python3 util-linux procps
     debootstrap debhelper dh-dkms dpkg-dev   # scripts/kernels, make deb
 )
