@@ -398,6 +398,11 @@ static int __init mq_scsi_init(void)
 	ret = mq_sd_init();
 	if (ret)
 		goto err_dev;
+	ret = mq_scsi_sg_init();
+	if (ret) {
+		mq_sd_exit();
+		goto err_dev;
+	}
 	mq_scsi_debugfs_init();
 	return 0;
 
@@ -411,6 +416,7 @@ err_host:
 static void __exit mq_scsi_exit(void)
 {
 	mq_scsi_debugfs_exit();
+	mq_scsi_sg_exit();
 	mq_sd_exit();
 	class_unregister(&mq_scsi_dev_class);
 	class_unregister(&mq_scsi_host_class);

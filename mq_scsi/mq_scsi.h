@@ -251,7 +251,8 @@ struct mq_scsi_device {
 	u64 capacity;			/* in @sector_size blocks */
 	u32 max_xfer_blocks;		/* from VPD B0, 0: none */
 	bool use_16;			/* READ CAPACITY 16 worked */
-	bool wce, fua;
+	bool wce, fua, rcd;
+	struct mq_scsi_sg *sg;		/* sg node, sg.c */
 	bool disk_added;
 	/* logical block provisioning: READ CAPACITY 16, VPD B0 and B2 */
 	bool lbpme, lbprz, lbpvpd, lbpu, lbpws, lbpws10;

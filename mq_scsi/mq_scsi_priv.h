@@ -106,6 +106,7 @@ int mq_scsi_execute(struct mq_scsi_device *sdev, const u8 *cdb,
 int mq_scsi_scan(struct mq_scsi_host *shost);
 void mq_scsi_remove_device(struct mq_scsi_device *sdev);
 int mq_scsi_rescan_device(struct mq_scsi_device *sdev);
+int mq_scsi_set_cache(struct mq_scsi_device *sdev, bool wce, bool rcd);
 
 /* pr.c */
 extern const struct pr_ops mq_sd_pr_ops;
@@ -115,6 +116,7 @@ extern const char *const mq_sd_lbp_names[];
 blk_status_t mq_sd_prep(struct mq_scsi_cmnd *cmd, struct mq_request *rq);
 int mq_sd_add_disk(struct mq_scsi_device *sdev);
 void mq_sd_remove_disk(struct mq_scsi_device *sdev);
+int mq_sd_update_cache(struct mq_scsi_device *sdev, bool wce, bool rcd);
 int mq_sd_init(void);
 void mq_sd_exit(void);
 
@@ -131,7 +133,19 @@ void mq_scsi_debugfs_add(struct mq_scsi_device *sdev);
 void mq_scsi_debugfs_remove(struct mq_scsi_device *sdev);
 
 /* sg_io.c */
+#define MQ_SG_VERSION_NUM	30527
+#define MQ_SG_DRIVER_SENSE	0x08	/* DRIVER_SENSE in driver_status */
+struct sg_io_hdr;
 int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		  unsigned long arg);
+int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
+			 const struct sg_io_hdr *hdr);
+int mq_scsi_sg_io(struct mq_scsi_device *sdev, void __user *arg);
+
+/* sg.c */
+void mq_scsi_sg_add(struct mq_scsi_device *sdev);
+void mq_scsi_sg_remove(struct mq_scsi_device *sdev);
+int mq_scsi_sg_init(void);
+void mq_scsi_sg_exit(void);
 
 #endif /* _MQ_SCSI_PRIV_H */

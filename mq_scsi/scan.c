@@ -304,9 +304,56 @@ static void mq_scsi_read_cache(struct mq_scsi_device *sdev)
 	if (off + 3 > 64 || (buf[off] & 0x3f) != 0x08)
 		goto out;
 	sdev->wce = buf[off + 2] & 0x04;
+	sdev->rcd = buf[off + 2] & 0x01;
 	sdev->fua = buf[2] & 0x10;
 out:
 	kfree(buf);
+}
+
+/**
+ * mq_scsi_set_cache - set the caching mode page's WCE and RCD bits
+ * @sdev: the LUN
+ * @wce: write cache enabled
+ * @rcd: read cache disabled
+ *
+ * MODE SENSE (6) of the caching page, then MODE SELECT (6) of it with the
+ * new bits, as sd's cache_type does.
+ *
+ * Return: 0, or -EIO when the device refused either command.
+ */
+int mq_scsi_set_cache(struct mq_scsi_device *sdev, bool wce, bool rcd)
+{
+	u8 sense_cdb[6] = { MODE_SENSE, 0x08, 0x08, 0, 64, 0 };
+	u8 select_cdb[6] = { MODE_SELECT, 0x10, 0, 0, 0, 0 };
+	unsigned int off, plen;
+	u8 *buf;
+	int ret = -EIO;
+
+	buf = kzalloc(64, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (mq_scsi_exec_retry(sdev, sense_cdb, sizeof(sense_cdb), buf, 64,
+			       NULL))
+		goto out;
+	off = 4 + buf[3];
+	if (off + 3 > 64 || (buf[off] & 0x3f) != 0x08)
+		goto out;
+	plen = min_t(unsigned int, buf[off + 1] + 2, 64 - off);
+	/* header: mode data length and device-specific are reserved */
+	buf[0] = 0;
+	buf[2] = 0;
+	buf[3] = 0;		/* no block descriptor */
+	memmove(&buf[4], &buf[off], plen);
+	buf[4] &= 0x3f;		/* PS is reserved in MODE SELECT */
+	buf[6] = (buf[6] & ~0x05) | (wce ? 0x04 : 0) | (rcd ? 0x01 : 0);
+	select_cdb[4] = 4 + plen;
+	if (!mq_scsi_execute(sdev, select_cdb, sizeof(select_cdb),
+			     DMA_TO_DEVICE, buf, 4 + plen, NULL,
+			     MQ_SCSI_INTERNAL_TIMEOUT, NULL))
+		ret = 0;
+out:
+	kfree(buf);
+	return ret;
 }
 
 /*
@@ -476,6 +523,7 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 		goto err;
 	}
 	list_add_tail(&sdev->siblings, &shost->devices);
+	mq_scsi_sg_add(sdev);
 	return 1;
 
 err:
@@ -585,6 +633,7 @@ int mq_scsi_scan(struct mq_scsi_host *shost)
 void mq_scsi_remove_device(struct mq_scsi_device *sdev)
 {
 	lockdep_assert_held(&sdev->host->scan_mutex);
+	mq_scsi_sg_remove(sdev);
 	list_del_init(&sdev->siblings);
 	WRITE_ONCE(sdev->state, MQ_SDEV_CANCEL);
 	percpu_ref_kill(&sdev->usage);

@@ -363,6 +363,32 @@ void mq_sd_remove_disk(struct mq_scsi_device *sdev)
 	sdev->index = -1;
 }
 
+/**
+ * mq_sd_update_cache - our view of a LUN's cache after cache_type changed
+ * @sdev: the LUN, with a disk
+ * @wce: write cache enabled
+ * @rcd: read cache disabled
+ *
+ * The disk's write cache and FUA features follow @wce, as sd's.
+ *
+ * Return: 0 or a negative errno from mq_set_limits().
+ */
+int mq_sd_update_cache(struct mq_scsi_device *sdev, bool wce, bool rcd)
+{
+	struct mq_limits lim;
+
+	WRITE_ONCE(sdev->wce, wce);
+	WRITE_ONCE(sdev->rcd, rcd);
+	if (!sdev->disk_added)
+		return 0;
+	mq_get_limits(sdev->q, &lim);
+	lim.features &= ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA);
+	if (wce)
+		lim.features |= MQ_LIM_WRITE_CACHE |
+				(sdev->fua ? MQ_LIM_FUA : 0);
+	return mq_set_limits(sdev->q, &lim);
+}
+
 int mq_sd_init(void)
 {
 	int ret = register_blkdev(0, "mqsd");

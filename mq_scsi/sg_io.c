@@ -16,10 +16,8 @@
 
 #include "mq_scsi_priv.h"
 
-#define MQ_SG_VERSION		30527
 #define MQ_SG_DEFAULT_TIMEOUT	(60 * HZ)
 #define MQ_SG_MAX_TIMEOUT	(3600 * HZ)
-#define MQ_DRIVER_SENSE		0x08
 
 static unsigned int mq_sg_max_len(struct mq_scsi_device *sdev)
 {
@@ -28,8 +26,8 @@ static unsigned int mq_sg_max_len(struct mq_scsi_device *sdev)
 }
 
 /* The header checks; the CDB itself goes to the device unfiltered. */
-static int mq_sg_check_hdr(struct mq_scsi_device *sdev,
-			   const struct sg_io_hdr *hdr)
+int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
+			 const struct sg_io_hdr *hdr)
 {
 	if (hdr->interface_id != 'S')
 		return -EINVAL;
@@ -58,7 +56,7 @@ static int mq_sg_check_hdr(struct mq_scsi_device *sdev,
 	return 0;
 }
 
-static int mq_sg_io(struct mq_scsi_device *sdev, void __user *arg)
+int mq_scsi_sg_io(struct mq_scsi_device *sdev, void __user *arg)
 {
 	unsigned int timeout, resid = 0, len;
 	enum dma_data_direction dir;
@@ -70,7 +68,7 @@ static int mq_sg_io(struct mq_scsi_device *sdev, void __user *arg)
 
 	if (copy_from_user(&hdr, arg, sizeof(hdr)))
 		return -EFAULT;
-	ret = mq_sg_check_hdr(sdev, &hdr);
+	ret = mq_scsi_sg_check_hdr(sdev, &hdr);
 	if (ret)
 		return ret;
 	if (copy_from_user(cdb, hdr.cmdp, hdr.cmd_len))
@@ -118,7 +116,7 @@ static int mq_sg_io(struct mq_scsi_device *sdev, void __user *arg)
 		unsigned int slen = min_t(unsigned int, 8 + sense[7],
 					  MQ_SCSI_SENSE_SIZE);
 
-		hdr.driver_status = MQ_DRIVER_SENSE;
+		hdr.driver_status = MQ_SG_DRIVER_SENSE;
 		slen = min_t(unsigned int, slen, hdr.mx_sb_len);
 		if (slen && copy_to_user(hdr.sbp, sense, slen)) {
 			ret = -EFAULT;
@@ -151,7 +149,7 @@ int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 
 	switch (cmd) {
 	case SG_GET_VERSION_NUM:
-		return put_user(MQ_SG_VERSION, (int __user *)argp);
+		return put_user(MQ_SG_VERSION_NUM, (int __user *)argp);
 	case SG_EMULATED_HOST:
 		return put_user(0, (int __user *)argp);
 	case SG_GET_RESERVED_SIZE:
@@ -178,7 +176,7 @@ int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		return -ENOTTY;
 	if (!mq_scsi_device_get(sdev))
 		return -ENODEV;
-	ret = mq_sg_io(sdev, argp);
+	ret = mq_scsi_sg_io(sdev, argp);
 	mq_scsi_device_put(sdev);
 	return ret;
 }

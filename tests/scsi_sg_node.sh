@@ -1,0 +1,59 @@
+#!/bin/bash
+# The SCSI generic side of an mq_scsi LUN, as the midlayer lays it out:
+# <device>/scsi_generic/sg<N> (N from 32768, never one of the kernel's sg
+# numbers) with a /dev/sg<N> character device that sg3_utils drive through
+# SG_IO (sg_inq, sg_readcap, sg_turs) and through sg's write()/read()
+# interface (sg_dd on an sg node; data written through it reads back
+# through the disk), <device>/scsi_device/<h:c:t:l>/ and
+# scsi_disk/<h:c:t:l>/cache_type (sd's strings; "temporary" changes only
+# the disk's write cache; a refused MODE SELECT is -EINVAL); unload
+# removes the node with the LUN, with the stock scsi_debug and sg beside.
+. "$(dirname "$0")/lib/common.sh"
+
+modprobe sd_mod && modprobe sg && modprobe scsi_debug dev_size_mb=16 ||
+	t_fail "stock scsi_debug + sg"
+mq_load_scsi_debug dev_size_mb=16 || { t_fail "load"; t_done; }
+d=$(scsi_disks | head -1)
+[ -n "$d" ] || { t_fail "no disk"; t_done; }
+dev=/sys/block/$d/device
+sg=$(ls "$dev/scsi_generic" 2>/dev/null | head -1)
+t_log "disk $d, sg node $sg, stock sg nodes: $(ls /sys/class/scsi_generic 2>/dev/null | tr '\n' ' ')"
+t_check "scsi_generic/sg<N> with N >= 32768" sh -c "echo '$sg' | grep -Eq '^sg(3[2-9]|[4-9][0-9]|[1-9][0-9]{2})[0-9]{3}$'"
+t_check "/dev/$sg is a character device" test -c "/dev/$sg"
+t_check "scsi_device/<h:c:t:l>/" test -d "$dev/scsi_device/$(basename "$(readlink -f "$dev")")"
+sg_turs "/dev/$sg" >/dev/null 2>&1	# the power-on unit attention
+t_check "sg_turs /dev/$sg" sg_turs "/dev/$sg"
+t_check "sg_inq /dev/$sg: mq_scsi_debug's vendor" sh -c "sg_inq /dev/$sg | grep -q 'Vendor identification: Linux'"
+t_check "sg_readcap /dev/$sg: 32768 blocks" sh -c "sg_readcap /dev/$sg | grep -q 'Last LBA=32767'"
+
+# sg_dd on an sg node uses sg's write()/read() interface.
+head -c 1M /dev/urandom > /tmp/sgdata
+t_check "sg_dd writes 1 MiB through /dev/$sg" \
+	sg_dd if=/tmp/sgdata of="/dev/$sg" bs=512 count=2048 seek=100
+t_check "the disk reads back what sg wrote" sh -c \
+	"dd if=/dev/$d bs=512 skip=100 count=2048 iflag=direct status=none | cmp -s - /tmp/sgdata"
+t_check "sg_dd reads it back through /dev/$sg" sh -c \
+	"sg_dd if=/dev/$sg of=/tmp/sgback bs=512 count=2048 skip=100 && cmp -s /tmp/sgback /tmp/sgdata"
+t_expect_fail "write() of a short header" sh -c "printf 'xx' > /dev/$sg"
+
+ct=$(ls -d "$dev"/scsi_disk/*/cache_type 2>/dev/null | head -1)
+t_check "scsi_disk/<h:c:t:l>/cache_type: write back" test "$(cat "$ct" 2>/dev/null)" = "write back"
+t_check "temporary write through" sh -c "echo 'temporary write through' > $ct"
+t_check "reads write through, queue write_cache follows" sh -c \
+	"test \"\$(cat $ct)\" = 'write through' && test \"\$(cat /sys/block/$d/queue/write_cache)\" = 'write through'"
+# mq_scsi_debug has no MODE SELECT: a real change is refused, cache unchanged.
+t_expect_fail "write back (MODE SELECT refused by the device)" sh -c "echo 'write back' > $ct"
+t_check "still write through" test "$(cat "$ct")" = "write through"
+t_expect_fail "an unknown cache type" sh -c "echo 'write sideways' > $ct"
+echo 'temporary write back' > "$ct"
+
+exec 7<>"/dev/$sg"		# an open sg file across removal
+t_check "rmmod mq_scsi_debug with /dev/$sg open" rmmod mq_scsi_debug
+t_check "/dev/$sg went with the LUN" test ! -e "/dev/$sg"
+exec 7<&-
+mq_scsi_unload
+t_check "the stock scsi_debug disk still works" sh -c \
+	"s=\$(ls /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*/block 2>/dev/null | head -1); [ -n \"\$s\" ] && dd if=/dev/\$s of=/dev/null bs=1M count=4 iflag=direct status=none"
+modprobe -r scsi_debug
+mq_unload
+t_done
