@@ -2,8 +2,8 @@
 # The SCSI generic side of an mq_scsi LUN, as the midlayer lays it out:
 # <device>/scsi_generic/sg<N> (N from 32768, never one of the kernel's sg
 # numbers) with a /dev/sg<N> character device that sg3_utils drive through
-# SG_IO (sg_inq, sg_readcap, sg_turs) and through sg's write()/read()
-# interface (sg_dd on an sg node; data written through it reads back
+# SG_IO (sg_inq, sg_readcap, sg_turs) and that takes sg's v3 and v2
+# write()/read() interface (python; data written through it reads back
 # through the disk), <device>/scsi_device/<h:c:t:l>/ and
 # scsi_disk/<h:c:t:l>/cache_type (sd's strings; "temporary" changes only
 # the disk's write cache; a refused MODE SELECT is -EINVAL); unload
@@ -26,14 +26,49 @@ t_check "sg_turs /dev/$sg" sg_turs "/dev/$sg"
 t_check "sg_inq /dev/$sg: mq_scsi_debug's vendor" sh -c "sg_inq /dev/$sg | grep -q 'Vendor identification: Linux'"
 t_check "sg_readcap /dev/$sg: 32768 blocks" sh -c "sg_readcap /dev/$sg | grep -q 'Last LBA=32767'"
 
-# sg_dd on an sg node uses sg's write()/read() interface.
-head -c 1M /dev/urandom > /tmp/sgdata
-t_check "sg_dd writes 1 MiB through /dev/$sg" \
-	sg_dd if=/tmp/sgdata of="/dev/$sg" bs=512 count=2048 seek=100
+# sg's write()/read() interface (sg_dd would use it, but only on the
+# kernel's sg major): v3 (sg_io_hdr) WRITE(10) then READ(10) of 64 KiB, v2
+# (sg_header) INQUIRY; the data also reads back through the disk.
+cat > /tmp/sgrw.py <<'PY'
+import ctypes, os, struct, sys
+
+FMT = "@iiBBHIPPPIIiPBBBBHHiII0P"	# struct sg_io_hdr
+fd = os.open(sys.argv[1], os.O_RDWR)
+data = os.urandom(65536)
+
+def v3(cdb, direction, buf):
+    cbuf = ctypes.create_string_buffer(bytes(cdb), len(cdb))
+    sbuf = ctypes.create_string_buffer(32)
+    hdr = struct.pack(FMT, ord('S'), direction, len(cdb), 32, 0, len(buf),
+                      ctypes.addressof(buf), ctypes.addressof(cbuf),
+                      ctypes.addressof(sbuf), 10000, 0, 7, 0,
+                      0, 0, 0, 0, 0, 0, 0, 0, 0)
+    assert os.write(fd, hdr) == len(hdr)
+    out = struct.unpack(FMT, os.read(fd, len(hdr)))
+    assert out[11] == 7, "pack_id %d" % out[11]
+    assert out[13] == 0 and out[17] == 0, "status %d host %d" % (out[13], out[17])
+
+lba = 4096
+wbuf = ctypes.create_string_buffer(data, len(data))
+v3(bytes([0x2a, 0]) + struct.pack(">I", lba) + bytes([0, 0, 128, 0]), -2, wbuf)
+rbuf = ctypes.create_string_buffer(len(data))
+v3(bytes([0x28, 0]) + struct.pack(">I", lba) + bytes([0, 0, 128, 0]), -3, rbuf)
+assert rbuf.raw == data, "v3 read back differs"
+print("v3 write/read ok")
+
+# v2: struct sg_header (36 bytes), then the CDB; reply_len includes the header.
+hdr = struct.pack("@iiii", 0, 36 + 96, 5, 0) + bytes(20)
+assert os.write(fd, hdr + bytes([0x12, 0, 0, 0, 96, 0])) == 42
+r = os.read(fd, 36 + 96)
+pack_len, reply_len, pack_id, result = struct.unpack("@iiii", r[:16])
+assert pack_id == 5 and result == 0, (pack_id, result)
+assert r[36 + 8:36 + 16] == b"Linux   ", r[36 + 8:36 + 16]
+print("v2 inquiry ok")
+open("/tmp/sgdata", "wb").write(data)
+PY
+t_check "v3 and v2 write()/read() on /dev/$sg" python3 /tmp/sgrw.py "/dev/$sg"
 t_check "the disk reads back what sg wrote" sh -c \
-	"dd if=/dev/$d bs=512 skip=100 count=2048 iflag=direct status=none | cmp -s - /tmp/sgdata"
-t_check "sg_dd reads it back through /dev/$sg" sh -c \
-	"sg_dd if=/dev/$sg of=/tmp/sgback bs=512 count=2048 skip=100 && cmp -s /tmp/sgback /tmp/sgdata"
+	"dd if=/dev/$d bs=512 skip=4096 count=128 iflag=direct status=none | cmp -s - /tmp/sgdata"
 t_expect_fail "write() of a short header" sh -c "printf 'xx' > /dev/$sg"
 
 ct=$(ls -d "$dev"/scsi_disk/*/cache_type 2>/dev/null | head -1)
