@@ -146,6 +146,24 @@ static int mq_sg_queue_result(struct mq_sg_file *f, struct mq_sg_result *r)
 	return 0;
 }
 
+/* Run a written command and keep its result for read(); frees @r on error. */
+static ssize_t mq_sg_submit(struct mq_sg_file *f, const u8 *cdb,
+			    unsigned int cdb_len, int dir, unsigned int timeout,
+			    struct mq_sg_result *r, size_t count)
+{
+	int ret;
+
+	ret = mq_sg_run(f, cdb, cdb_len, dir, r->buf, r->len,
+			clamp_t(unsigned int, timeout, 1, 3600 * HZ), r);
+	if (!ret)
+		ret = mq_sg_queue_result(f, r);
+	if (ret) {
+		mq_sg_free_result(r);
+		return ret;
+	}
+	return count;
+}
+
 /* write() of a struct sg_io_hdr (interface_id 'S'). */
 static ssize_t mq_sg_write_v3(struct mq_sg_file *f, const char __user *ubuf,
 			      size_t count)
@@ -185,15 +203,8 @@ static ssize_t mq_sg_write_v3(struct mq_sg_file *f, const char __user *ubuf,
 	}
 	timeout = r->hdr.timeout ? msecs_to_jiffies(r->hdr.timeout) :
 		  f->timeout;
-	ret = mq_sg_run(f, cdb, r->hdr.cmd_len, r->hdr.dxfer_direction,
-			r->buf, r->len, clamp_t(unsigned int, timeout, 1,
-						3600 * HZ), r);
-	if (ret)
-		goto err;
-	ret = mq_sg_queue_result(f, r);
-	if (ret)
-		goto err;
-	return count;
+	return mq_sg_submit(f, cdb, r->hdr.cmd_len, r->hdr.dxfer_direction,
+			    timeout, r, count);
 err:
 	mq_sg_free_result(r);
 	return ret;
@@ -250,13 +261,7 @@ static ssize_t mq_sg_write_v2(struct mq_sg_file *f, const char __user *ubuf,
 					     in_len))
 			goto err;
 	}
-	ret = mq_sg_run(f, cdb, cdb_len, dir, r->buf, r->len, f->timeout, r);
-	if (ret)
-		goto err;
-	ret = mq_sg_queue_result(f, r);
-	if (ret)
-		goto err;
-	return count;
+	return mq_sg_submit(f, cdb, cdb_len, dir, f->timeout, r, count);
 err:
 	mq_sg_free_result(r);
 	return ret;
@@ -439,11 +444,7 @@ static long mq_sg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return copy_to_user(argp, &id, sizeof(id)) ? -EFAULT : 0;
 	}
 	case SCSI_IOCTL_GET_IDLUN:
-		return put_user((sdev->id & 0xff) |
-				((u32)(sdev->lun & 0xff) << 8) |
-				((sdev->host->host_no & 0xff) << 24),
-				(u32 __user *)argp) ?:
-		       put_user(sdev->host->host_no, (u32 __user *)argp + 1);
+		return mq_scsi_get_idlun(sdev, argp);
 	case SCSI_IOCTL_GET_BUS_NUMBER:
 		return put_user(sdev->host->host_no, ip);
 	default:

@@ -139,6 +139,15 @@ out:
 	return ret;
 }
 
+/* SCSI_IOCTL_GET_IDLUN: id, lun and host packed as the midlayer does. */
+int mq_scsi_get_idlun(struct mq_scsi_device *sdev, void __user *argp)
+{
+	return put_user((sdev->id & 0xff) | ((u32)(sdev->lun & 0xff) << 8) |
+			((sdev->host->host_no & 0xff) << 24),
+			(u32 __user *)argp) ?:
+	       put_user(sdev->host->host_no, (u32 __user *)argp + 1);
+}
+
 /* &block_device_operations.ioctl of our disks. */
 int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		  unsigned long arg)
@@ -157,11 +166,7 @@ int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 	case SG_SET_RESERVED_SIZE:
 		return 0;
 	case SCSI_IOCTL_GET_IDLUN:
-		return put_user((sdev->id & 0xff) |
-				((u32)(sdev->lun & 0xff) << 8) |
-				((sdev->host->host_no & 0xff) << 24),
-				(u32 __user *)argp) ?:
-		       put_user(sdev->host->host_no, (u32 __user *)argp + 1);
+		return mq_scsi_get_idlun(sdev, argp);
 	case SCSI_IOCTL_GET_BUS_NUMBER:
 		return put_user(sdev->host->host_no, (int __user *)argp);
 	case SG_IO:
