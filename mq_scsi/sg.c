@@ -74,6 +74,9 @@ struct mq_sg_file {
 	bool force_pack_id, command_q;
 };
 
+/* CDB length by opcode group, as the midlayer's COMMAND_SIZE(). */
+static const u8 mq_sg_group_cdb_len[8] = { 6, 10, 10, 12, 16, 12, 10, 10 };
+
 static dev_t mq_sg_devt;
 static DEFINE_IDA(mq_sg_ida);
 
@@ -232,7 +235,8 @@ static ssize_t mq_sg_write_v2(struct mq_sg_file *f, const char __user *ubuf,
 	if (copy_from_user(&r->old, ubuf, SZ_SG_HEADER) ||
 	    get_user(opcode, ubuf + SZ_SG_HEADER))
 		goto err;
-	cdb_len = COMMAND_SIZE(opcode);
+	/* COMMAND_SIZE() without the midlayer's table (scsi_common) */
+	cdb_len = mq_sg_group_cdb_len[opcode >> 5];
 	if (opcode >= 0xc0 && r->old.twelve_byte)
 		cdb_len = 12;
 	ret = -EIO;
