@@ -20,6 +20,8 @@ mode=${MQ_BLKTESTS_MODE:-nullb}
 M=$SCRATCH/modules
 
 kmsg() { echo "$*" > /dev/kmsg; echo "$*"; }
+# blktests' _have_debugfs (block/036) wants it mounted.
+mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 
 # status <results dir> <device dir or ""> <test>: "pass", "fail(...)",
 # "skip(reason)" or "none".
