@@ -417,7 +417,7 @@ struct mq_queue {
 	struct module *owner;
 	const struct mq_disk_ops *drv_fops;
 	struct kobject *mq_kobj;
-	struct bin_attribute queue_attrs[2];	/* our queue/ files */
+	struct bin_attribute queue_attrs[3];	/* our queue/ files */
 	int io_poll_delay;
 	struct dentry *debugfs_dir;
 	atomic_t nr_active;

@@ -229,10 +229,11 @@ static ssize_t io_timeout_store(struct kobject *kobj,
 static struct kobj_attribute mq_io_timeout_attr = __ATTR_RW(io_timeout);
 
 /*
- * queue/nr_requests, and queue/io_poll_delay on kernels with hybrid
- * polling: the block layer refuses (or hides) them on bio-based disks, so
- * tools and tests that tune a null_blk or SCSI disk through them would
- * fail on ours.  Our own files replace the kernel's in our disks' queue/
+ * queue/nr_requests, queue/scheduler, and queue/io_poll_delay on kernels
+ * with hybrid polling: the block layer refuses (or, since 6.11, hides)
+ * them on bio-based disks, so tools and tests that tune a null_blk or
+ * SCSI disk through them would fail on ours.  scheduler offers "none"
+ * only: mq_core has no I/O scheduler.  Our own files replace the kernel's in our disks' queue/
  * directory.  They are binary attributes: their read and write reach us
  * directly, not through the queue's sysfs_ops (private to the block layer).
  */
@@ -246,6 +247,8 @@ static ssize_t mq_queue_attr_read(struct file *file, struct kobject *kobj,
 
 	if (attr == &q->queue_attrs[0])
 		len = scnprintf(tmp, sizeof(tmp), "%u\n", READ_ONCE(q->nr_requests));
+	else if (attr == &q->queue_attrs[2])
+		len = scnprintf(tmp, sizeof(tmp), "[none]\n");
 	else
 		len = scnprintf(tmp, sizeof(tmp), "%d\n", READ_ONCE(q->io_poll_delay));
 	return memory_read_from_buffer(buf, count, &pos, tmp, len);
@@ -263,6 +266,14 @@ static ssize_t mq_queue_attr_write(struct file *file, struct kobject *kobj,
 		goto inval;
 	memcpy(tmp, buf, count);
 	tmp[count] = '\0';
+	if (attr == &q->queue_attrs[2]) {
+		if (strcmp(strim(tmp), "none")) {
+			pr_warn_ratelimited("%s: scheduler: only none (no I/O scheduler here)\n",
+					    q->disk->disk_name);
+			return -EINVAL;
+		}
+		return count;
+	}
 	ret = kstrtoint(tmp, 10, &val);
 	if (ret)
 		goto inval;
@@ -290,17 +301,21 @@ inval:
 	return -EINVAL;
 }
 
-static const char *const mq_queue_attr_names[] = { "nr_requests", "io_poll_delay" };
+static const char *const mq_queue_attr_names[] = {
+	"nr_requests", "io_poll_delay", "scheduler",
+};
 
 static void mq_sysfs_queue_attrs(struct mq_queue *q, bool add)
 {
 	struct kobject *kobj = mq_compat_queue_kobj(q->disk);
-	unsigned int i, n = MQ_COMPAT_OWN_IO_POLL_DELAY ? 2 : 1;
+	unsigned int i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < ARRAY_SIZE(mq_queue_attr_names); i++) {
 		struct bin_attribute *ba = &q->queue_attrs[i];
 		struct attribute kernel_attr = { .name = mq_queue_attr_names[i] };
 
+		if (i == 1 && !MQ_COMPAT_OWN_IO_POLL_DELAY)
+			continue;
 		if (!add) {
 			if (ba->private)
 				sysfs_remove_bin_file(kobj, ba);
