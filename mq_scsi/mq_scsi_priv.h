@@ -142,6 +142,7 @@ int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
 			 const struct sg_io_hdr *hdr);
 int mq_scsi_sg_io(struct mq_scsi_device *sdev, void __user *arg);
 int mq_scsi_get_idlun(struct mq_scsi_device *sdev, void __user *argp);
+unsigned int mq_scsi_sg_max_len(struct mq_scsi_device *sdev);
 
 /* sg.c */
 void mq_scsi_sg_add(struct mq_scsi_device *sdev);

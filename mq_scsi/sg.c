@@ -106,6 +106,13 @@ static int mq_sg_run(struct mq_sg_file *f, const u8 *cdb, unsigned int cdb_len,
 		return -EPERM;
 	if (!mq_scsi_device_get(sdev))
 		return -ENODEV;
+	/* the v2 header's lengths are bounded as SG_IO's dxfer_len is */
+	if (len > mq_scsi_sg_max_len(sdev)) {
+		mq_scsi_device_put(sdev);
+		dev_warn_ratelimited(&sdev->dev, "sg: transfer of %u bytes above %u\n",
+				     len, mq_scsi_sg_max_len(sdev));
+		return -EINVAL;
+	}
 	dir = dxfer_dir == SG_DXFER_TO_DEV ? DMA_TO_DEVICE :
 	      len ? DMA_FROM_DEVICE : DMA_NONE;
 	result = mq_scsi_execute(sdev, cdb, cdb_len, dir, buf, len, r->sense,
@@ -433,7 +440,12 @@ static long mq_sg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return put_user(val, ip);
 	}
 	case SG_GET_SG_TABLESIZE:
-		return put_user(queue_max_segments(sdev->q->disk->queue), ip);
+		/* the queue goes with the LUN: not after removal */
+		if (!mq_scsi_device_get(sdev))
+			return -ENODEV;
+		val = queue_max_segments(sdev->q->disk->queue);
+		mq_scsi_device_put(sdev);
+		return put_user(val, ip);
 	case SG_GET_SCSI_ID: {
 		struct sg_scsi_id id = {
 			.host_no = sdev->host->host_no,

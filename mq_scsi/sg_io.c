@@ -19,7 +19,7 @@
 #define MQ_SG_DEFAULT_TIMEOUT	(60 * HZ)
 #define MQ_SG_MAX_TIMEOUT	(3600 * HZ)
 
-static unsigned int mq_sg_max_len(struct mq_scsi_device *sdev)
+unsigned int mq_scsi_sg_max_len(struct mq_scsi_device *sdev)
 {
 	return min_t(unsigned int, MQ_SCSI_SG_IO_MAX,
 		     queue_max_hw_sectors(sdev->q->disk->queue) << SECTOR_SHIFT);
@@ -49,7 +49,7 @@ int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
 	default:
 		return -EINVAL;
 	}
-	if (hdr->dxfer_len > mq_sg_max_len(sdev))
+	if (hdr->dxfer_len > mq_scsi_sg_max_len(sdev))
 		return -EINVAL;
 	if (hdr->mx_sb_len && !hdr->sbp)
 		return -EINVAL;
@@ -162,7 +162,7 @@ int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 	case SG_EMULATED_HOST:
 		return put_user(0, (int __user *)argp);
 	case SG_GET_RESERVED_SIZE:
-		return put_user((int)mq_sg_max_len(sdev), (int __user *)argp);
+		return put_user((int)mq_scsi_sg_max_len(sdev), (int __user *)argp);
 	case SG_SET_RESERVED_SIZE:
 		return 0;
 	case SCSI_IOCTL_GET_IDLUN:
