@@ -54,14 +54,20 @@ MQ_ROOT := $(shell scripts/kernels root $(KVER) 2>/dev/null)
 endif
 endif
 
-.PHONY: all compat modules install clean lint check check-xen check-debug stress bench profile check-kver print-kver deb
+.PHONY: all generate compat modules install clean lint check check-xen check-debug stress bench profile check-kver print-kver deb
 
 all: modules
 
 print-kver:
 	@echo $(KVER)
 
+# The converted upstream drivers' sources (scripts/generate), made where
+# linux-source and spatch are: on this system, before a build root's make.
+generate:
+	+scripts/generate
+
 ifneq ($(filter-out /,$(MQ_ROOT)),)
+compat modules install: generate
 compat modules install clean:
 	+scripts/kernels exec $(KVER) -- $(MAKE) $@ KVER=$(KVER) W=$(W)
 check-kver:
@@ -76,7 +82,7 @@ check-kver:
 	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR) (KVER=$(KVER); scripts/kernels setup)"; exit 1; }
 
 # The tree builds for one kernel at a time: another KVER cleans first.
-compat: check-kver
+compat: check-kver generate
 	@if [ -f .kver ] && [ "$$(cat .kver)" != "$(KVER)" ]; then \
 		echo "  CLEAN   objects of $$(cat .kver) (now building $(KVER))"; \
 		$(MAKE) -s -C $(KDIR) M=$(PWD) MQ_COMPAT_INC=$(COMPAT_DIR) clean >/dev/null 2>&1 || true; \

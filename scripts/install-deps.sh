@@ -20,6 +20,7 @@ packages=(
     g++ pciutils   # scripts/blktests (its src/ has C++; setpci for block/011, 019)
     make gcc bc flex bison libelf-dev libssl-dev perl python3 util-linux procps
     debootstrap debhelper dh-dkms dpkg-dev   # scripts/kernels, make deb
+    coccinelle   # scripts/mq-convert (the converted upstream drivers)
 )
 
 if [[ $(id -u) != 0 ]]; then
