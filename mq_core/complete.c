@@ -420,7 +420,7 @@ EXPORT_SYMBOL_GPL(mq_rq_is_requeued);
  * @max_segs: capacity of @sgl
  *
  * Physically contiguous neighbouring segments are merged up to the
- * queue's max_segment_size.
+ * queue's max_segment_size and never across its segment boundary mask.
  *
  * Context: any.
  * Return: entries used, or -EINVAL if @max_segs is too small.
@@ -429,15 +429,18 @@ int mq_rq_map_sg(struct mq_request *rq, struct scatterlist *sgl,
 		 unsigned int max_segs)
 {
 	unsigned int max_seg = queue_max_segment_size(rq->q->disk->queue);
+	unsigned long mask = queue_segment_boundary(rq->q->disk->queue);
 	struct scatterlist *sg = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
 	int nsegs = 0;
 
 	mq_rq_for_each_segment(bv, rq, iter) {
+		phys_addr_t start = page_to_phys(bv.bv_page) + bv.bv_offset;
+
 		if (sg && sg->length + bv.bv_len <= max_seg &&
-		    page_to_phys(sg_page(sg)) + sg->offset + sg->length ==
-		    page_to_phys(bv.bv_page) + bv.bv_offset) {
+		    sg_phys(sg) + sg->length == start &&
+		    (sg_phys(sg) | mask) == ((start + bv.bv_len - 1) | mask)) {
 			sg->length += bv.bv_len;
 			continue;
 		}
