@@ -99,6 +99,54 @@ void mq_scsi_debugfs_remove(struct mq_scsi_device *sdev)
 	sdev->debugfs_dir = NULL;
 }
 
+/*
+ * Per host: inject_timeout (the next N block I/O completions the LLD
+ * sends are dropped, so those commands time out and go through the EH)
+ * and inject_eh_fail (bit mask of EH steps whose success is ignored, to
+ * escalate: 1 abort, 2 device, 4 target, 8 bus, 16 host reset; the
+ * handlers still run).
+ */
+static int mq_scsi_eh_fail_set(void *data, u64 val)
+{
+	struct mq_scsi_host *shost = data;
+
+	if (val & ~(u64)MQ_SCSI_INJ_ALL) {
+		pr_warn("mqhost%u: inject_eh_fail %#llx: only bits 0..4\n",
+			shost->host_no, val);
+		return -EINVAL;
+	}
+	WRITE_ONCE(shost->inject_eh_fail, val);
+	return 0;
+}
+
+static int mq_scsi_eh_fail_get(void *data, u64 *val)
+{
+	struct mq_scsi_host *shost = data;
+
+	*val = READ_ONCE(shost->inject_eh_fail);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(mq_scsi_eh_fail_fops, mq_scsi_eh_fail_get,
+			 mq_scsi_eh_fail_set, "%llu\n");
+
+void mq_scsi_debugfs_add_host(struct mq_scsi_host *shost)
+{
+	if (IS_ERR_OR_NULL(mq_scsi_debugfs_root))
+		return;
+	shost->debugfs_dir = debugfs_create_dir(dev_name(&shost->dev),
+						mq_scsi_debugfs_root);
+	debugfs_create_atomic_t("inject_timeout", 0600, shost->debugfs_dir,
+				&shost->inject_timeout);
+	debugfs_create_file_unsafe("inject_eh_fail", 0600, shost->debugfs_dir,
+				   shost, &mq_scsi_eh_fail_fops);
+}
+
+void mq_scsi_debugfs_remove_host(struct mq_scsi_host *shost)
+{
+	debugfs_remove_recursive(shost->debugfs_dir);
+	shost->debugfs_dir = NULL;
+}
+
 void mq_scsi_debugfs_init(void)
 {
 	mq_scsi_debugfs_root = debugfs_create_dir("mq_scsi", NULL);

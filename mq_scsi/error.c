@@ -6,7 +6,10 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/capability.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
+#include <scsi/sg.h>
 
 #include "mq_scsi_priv.h"
 
@@ -169,8 +172,11 @@ static enum mq_scsi_disp mq_scsi_disp(struct mq_scsi_cmnd *cmd,
 	case DID_SOFT_ERROR:
 	case DID_IMM_RETRY:
 	case DID_ABORT:
+	case DID_ERROR:		/* like the midlayer: retried, counted */
+	case DID_PARITY:
 		*sts = BLK_STS_IOERR;
 		return MQ_DISP_RETRY;
+	case DID_TRANSPORT_DISRUPTED:	/* the transport comes back */
 	case DID_REQUEUE:
 		*sts = BLK_STS_IOERR;
 		return MQ_DISP_RETRY_LATER;
@@ -307,23 +313,117 @@ void mq_scsi_complete_io(struct mq_request *rq)
 }
 
 static int mq_scsi_eh_step(struct mq_scsi_cmnd *cmd, const char *what,
-			   int (*fn)(struct mq_scsi_cmnd *cmd))
+			   int (*fn)(struct mq_scsi_cmnd *cmd), unsigned int inj)
 {
 	int ret;
 
 	if (!fn)
 		return MQ_SCSI_EH_FAILED;
 	ret = fn(cmd);
+	if (ret == MQ_SCSI_EH_SUCCESS &&
+	    (READ_ONCE(cmd->sdev->host->inject_eh_fail) & inj)) {
+		dev_info(&cmd->sdev->dev, "%s: success ignored (inject_eh_fail)\n",
+			 what);
+		return MQ_SCSI_EH_FAILED;
+	}
 	dev_info(&cmd->sdev->dev, "%s: %s\n", what,
 		 ret == MQ_SCSI_EH_SUCCESS ? "success" : "failed");
 	return ret;
 }
 
+/* abort -> device reset -> target reset -> bus reset -> host reset */
+static int mq_scsi_eh_escalate(struct mq_scsi_cmnd *cmd, int from)
+{
+	const struct mq_scsi_host_template *t = cmd->sdev->host->hostt;
+	static const char *const names[] = {
+		"abort", "device reset", "target reset", "bus reset",
+		"host reset",
+	};
+	int (*fns[])(struct mq_scsi_cmnd *cmd) = {
+		t->eh_abort_handler, t->eh_device_reset_handler,
+		t->eh_target_reset_handler, t->eh_bus_reset_handler,
+		t->eh_host_reset_handler,
+	};
+	int i, ret = MQ_SCSI_EH_FAILED;
+
+	for (i = from; i < ARRAY_SIZE(fns) && ret != MQ_SCSI_EH_SUCCESS; i++)
+		ret = mq_scsi_eh_step(cmd, names[i], fns[i], BIT(i));
+	return ret;
+}
+
+/*
+ * SG_SCSI_RESET on a disk or sg node: the LLD's device / target / bus /
+ * host reset with a command that was never issued (like the midlayer's
+ * scsi_ioctl_reset()); escalates on failure unless
+ * SG_SCSI_RESET_NO_ESCALATE.
+ */
+int mq_scsi_ioctl_reset(struct mq_scsi_device *sdev, int __user *arg)
+{
+	struct mq_scsi_cmnd *cmd;
+	struct mq_request *rq;
+	int val, step, ret;
+
+	if (!capable(CAP_SYS_ADMIN) || !capable(CAP_SYS_RAWIO))
+		return -EACCES;
+	if (get_user(val, arg))
+		return -EFAULT;
+	switch (val & ~SG_SCSI_RESET_NO_ESCALATE) {
+	case SG_SCSI_RESET_NOTHING:
+		return 0;
+	case SG_SCSI_RESET_DEVICE:
+		step = 1;
+		break;
+	case SG_SCSI_RESET_TARGET:
+		step = 2;
+		break;
+	case SG_SCSI_RESET_BUS:
+		step = 3;
+		break;
+	case SG_SCSI_RESET_HOST:
+		step = 4;
+		break;
+	default:
+		dev_warn(&sdev->dev, "SG_SCSI_RESET: unknown type %#x\n", val);
+		return -EINVAL;
+	}
+	if (!mq_scsi_device_get(sdev))
+		return -ENODEV;
+	rq = mq_alloc_request(sdev->q, REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq)) {
+		mq_scsi_device_put(sdev);
+		return PTR_ERR(rq);
+	}
+	cmd = mq_scsi_rq_cmd(rq);
+	cmd->sdev = sdev;
+	cmd->flags = MQ_SCMD_PASSTHROUGH;
+	memset(cmd->cmnd, 0, sizeof(cmd->cmnd));
+	cmd->cmd_len = 6;
+	cmd->sg_count = 0;
+	cmd->transfer_len = 0;
+	cmd->sc_data_direction = DMA_NONE;
+	cmd->tag = rq->tag;
+	if (val & SG_SCSI_RESET_NO_ESCALATE) {
+		const struct mq_scsi_host_template *t = sdev->host->hostt;
+		int (*fns[])(struct mq_scsi_cmnd *cmd) = {
+			NULL, t->eh_device_reset_handler,
+			t->eh_target_reset_handler, t->eh_bus_reset_handler,
+			t->eh_host_reset_handler,
+		};
+
+		ret = mq_scsi_eh_step(cmd, "SG_SCSI_RESET", fns[step], 0);
+	} else {
+		ret = mq_scsi_eh_escalate(cmd, step);
+	}
+	mq_free_request(rq);
+	mq_scsi_device_put(sdev);
+	return ret == MQ_SCSI_EH_SUCCESS ? 0 : -EIO;
+}
+
 /*
  * &mq_ops.timeout: the command is claimed by us.  Ask the LLD to give it
- * up, escalating abort -> device reset -> target reset -> host reset.  Once the LLD let
- * go, retry it (bounded) or fail it; if every step failed the LUN goes
- * offline and the command fails.
+ * up, escalating abort -> device reset -> target reset -> bus reset ->
+ * host reset.  Once the LLD let go, retry it (bounded) or fail it; if
+ * every step failed the LUN goes offline and the command fails.
  */
 enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 {
@@ -332,19 +432,22 @@ enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq)
 	const struct mq_scsi_host_template *t = sdev->host->hostt;
 	int ret;
 
+	if (t->eh_timed_out) {
+		switch (t->eh_timed_out(cmd)) {
+		case MQ_SCSI_EH_RESET_TIMER:
+			return MQ_EH_RESET_TIMER;
+		case MQ_SCSI_EH_DONE:
+			/* the LLD set the result: decide as for a completion */
+			mq_scsi_complete_io(rq);
+			return MQ_EH_DONE;
+		default:
+			break;
+		}
+	}
 	this_cpu_inc(sdev->stats->timeouts);
 	dev_warn(&sdev->dev, "command 0x%02x (tag %d) timed out\n",
 		 cmd->cmnd[0], rq->tag);
-	ret = mq_scsi_eh_step(cmd, "abort", t->eh_abort_handler);
-	if (ret != MQ_SCSI_EH_SUCCESS)
-		ret = mq_scsi_eh_step(cmd, "device reset",
-				      t->eh_device_reset_handler);
-	if (ret != MQ_SCSI_EH_SUCCESS)
-		ret = mq_scsi_eh_step(cmd, "target reset",
-				      t->eh_target_reset_handler);
-	if (ret != MQ_SCSI_EH_SUCCESS)
-		ret = mq_scsi_eh_step(cmd, "host reset",
-				      t->eh_host_reset_handler);
+	ret = mq_scsi_eh_escalate(cmd, 0);
 	if (ret != MQ_SCSI_EH_SUCCESS) {
 		this_cpu_inc(sdev->stats->eh_failed);
 		dev_err(&sdev->dev, "error handling failed, taking the device offline\n");

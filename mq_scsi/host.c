@@ -6,6 +6,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -32,11 +34,17 @@ struct class mq_scsi_dev_class = {
 	.dev_groups	= mq_scsi_dev_groups,
 };
 
+/* Scatterlist entries inline in the payload (the first chunk). */
+unsigned int mq_scsi_sg_inline(const struct mq_scsi_host_template *t)
+{
+	return min_t(unsigned int, t->sg_tablesize, MQ_SCSI_SG_CHUNK);
+}
+
 /* The LLD's data sits behind the inline scatterlist. */
 static unsigned int mq_scsi_priv_offset(const struct mq_scsi_host_template *t)
 {
 	return ALIGN(sizeof(struct mq_scsi_cmnd) +
-		     t->sg_tablesize * sizeof(struct scatterlist), 16);
+		     mq_scsi_sg_inline(t) * sizeof(struct scatterlist), 16);
 }
 
 /* Documented in mq_scsi.h. */
@@ -98,6 +106,9 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 	if (unlikely(state == MQ_SDEV_OFFLINE || state == MQ_SDEV_DEL ||
 		     READ_ONCE(shost->state) == MQ_SHOST_REMOVING))
 		return BLK_STS_IOERR;
+	/* mq_scsi_unblock_requests() runs the queues again */
+	if (unlikely(atomic_read(&shost->blocked)))
+		return BLK_STS_RESOURCE;
 	cmd->sdev = sdev;
 	/*
 	 * First issue: build the CDB and map the data.  A command that came
@@ -109,6 +120,8 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 			cmd->flags = 0;
 		cmd->retries = 0;
 		cmd->start = jiffies;
+		/* a chained tail from the tag's previous command */
+		mq_scsi_free_sgt(cmd);
 		ret = mq_sd_prep(cmd, rq);
 		if (ret)
 			return ret;
@@ -152,11 +165,24 @@ static int mq_scsi_init_request(struct mq_tag_set *set, struct mq_request *rq,
 	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
 
 	memset(cmd, 0, set->cmd_size);
-	cmd->sgl = (struct scatterlist *)(cmd + 1);
-	sg_init_table(cmd->sgl, shost->hostt->sg_tablesize);
-	/* the payload may be vmalloc()ed: parameter data needs its own */
+	cmd->sg_first = (struct scatterlist *)(cmd + 1);
+	cmd->sgl = cmd->sg_first;
+	sg_init_table(cmd->sgl, mq_scsi_sg_inline(shost->hostt));
+	/*
+	 * The payload may be vmalloc()ed: parameter data and the sense
+	 * buffer (which LLDs DMA-map) need their own.
+	 */
 	cmd->param = kzalloc_node(MQ_SD_UNMAP_LEN, GFP_KERNEL, numa_node);
-	return cmd->param ? 0 : -ENOMEM;
+	cmd->sense_buffer = kzalloc_node(MQ_SCSI_SENSE_SIZE, GFP_KERNEL,
+					 numa_node);
+	if (!cmd->param || !cmd->sense_buffer) {
+		kfree(cmd->param);
+		kfree(cmd->sense_buffer);
+		cmd->param = NULL;
+		cmd->sense_buffer = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void mq_scsi_exit_request(struct mq_tag_set *set, struct mq_request *rq,
@@ -164,8 +190,11 @@ static void mq_scsi_exit_request(struct mq_tag_set *set, struct mq_request *rq,
 {
 	struct mq_scsi_cmnd *cmd = mq_scsi_rq_cmd(rq);
 
+	mq_scsi_free_sgt(cmd);
 	kfree(cmd->param);
+	kfree(cmd->sense_buffer);
 	cmd->param = NULL;
+	cmd->sense_buffer = NULL;
 }
 
 /* Only for LLDs with their own map (the core's spread follows hotplug). */
@@ -204,6 +233,15 @@ static const struct mq_ops mq_scsi_mq_ops_mapped = {
 void mq_scsi_done(struct mq_scsi_cmnd *cmd)
 {
 	struct mq_scsi_device *sdev = cmd->sdev;
+
+	/* debugfs inject_timeout: lose this completion, the EH takes over */
+	if (unlikely(atomic_read(&sdev->host->inject_timeout)) &&
+	    !(cmd->flags & MQ_SCMD_PASSTHROUGH) &&
+	    atomic_add_unless(&sdev->host->inject_timeout, -1, 0)) {
+		dev_info(&sdev->dev, "injected timeout: completion of 0x%02x (tag %d) dropped\n",
+			 cmd->cmnd[0], cmd->tag);
+		return;
+	}
 
 	if (likely(mq_complete_request(mq_scsi_cmd_rq(cmd))))
 		this_cpu_inc(sdev->stats->done);
@@ -258,6 +296,11 @@ struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
 	shost->hostt = t;
 	shost->max_id = 8;
 	shost->max_lun = 8;
+	shost->max_cmd_len = 16;
+	shost->this_id = t->this_id ?: -1;
+	spin_lock_init(&shost->host_lock);
+	atomic_set(&shost->blocked, 0);
+	atomic_set(&shost->inject_timeout, 0);
 	shost->can_queue = t->can_queue;
 	shost->cmd_per_lun = t->cmd_per_lun;
 	shost->nr_hw_queues = t->nr_hw_queues ?: 1;
@@ -267,6 +310,7 @@ struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
 	device_initialize(&shost->dev);
 	shost->dev.class = &mq_scsi_host_class;
 	shost->dev.release = mq_scsi_host_release;
+	shost->dev.groups = t->shost_groups;
 	dev_set_name(&shost->dev, "mqhost%u", no);
 	return shost;
 }
@@ -283,10 +327,14 @@ static int mq_scsi_check_template(struct mq_scsi_host *shost)
 	if (!shost->can_queue || !shost->cmd_per_lun ||
 	    !t->sg_tablesize || t->sg_tablesize > MQ_SCSI_MAX_SG ||
 	    t->max_sectors < PAGE_SIZE >> SECTOR_SHIFT || !shost->max_id ||
-	    !shost->max_lun) {
-		pr_err("%s: invalid limits (can_queue %u cmd_per_lun %u sg_tablesize %u max_sectors %u)\n",
+	    !shost->max_lun || shost->max_cmd_len < 6 ||
+	    shost->max_cmd_len > MQ_SCSI_MAX_CDB ||
+	    (t->max_segment_size && t->max_segment_size < PAGE_SIZE) ||
+	    (t->dma_boundary && t->dma_boundary < PAGE_SIZE - 1)) {
+		pr_err("%s: invalid limits (can_queue %u cmd_per_lun %u sg_tablesize %u max_sectors %u max_cmd_len %u max_segment_size %u dma_boundary %#lx)\n",
 		       t->name, shost->can_queue, shost->cmd_per_lun,
-		       t->sg_tablesize, t->max_sectors);
+		       t->sg_tablesize, t->max_sectors, shost->max_cmd_len,
+		       t->max_segment_size, t->dma_boundary);
 		return -EINVAL;
 	}
 	return 0;
@@ -324,10 +372,87 @@ int mq_scsi_add_host(struct mq_scsi_host *shost)
 		mq_free_tag_set(set);
 		return ret;
 	}
+	mq_scsi_debugfs_add_host(shost);
 	WRITE_ONCE(shost->state, MQ_SHOST_RUNNING);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mq_scsi_add_host);
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_add_host_dev(struct mq_scsi_host *shost, struct device *dev)
+{
+	shost->dev.parent = dev;
+	shost->dma_dev = dev;
+	return mq_scsi_add_host(shost);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_add_host_dev);
+
+/* Documented in mq_scsi.h. */
+struct mq_scsi_host *mq_scsi_host_get(struct mq_scsi_host *shost)
+{
+	if (READ_ONCE(shost->state) != MQ_SHOST_RUNNING)
+		return NULL;
+	get_device(&shost->dev);
+	return shost;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_host_get);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_block_requests(struct mq_scsi_host *shost)
+{
+	atomic_inc(&shost->blocked);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_block_requests);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_unblock_requests(struct mq_scsi_host *shost)
+{
+	struct mq_scsi_device *sdev;
+
+	if (WARN_ON_ONCE(atomic_dec_if_positive(&shost->blocked) < 0))
+		return;
+	if (atomic_read(&shost->blocked))
+		return;
+	mutex_lock(&shost->scan_mutex);
+	list_for_each_entry(sdev, &shost->devices, siblings)
+		mq_run_hw_queues(sdev->q, true);
+	mutex_unlock(&shost->scan_mutex);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_unblock_requests);
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_dma_map(struct mq_scsi_cmnd *cmd)
+{
+	struct device *dev = cmd->sdev->host->dma_dev;
+	int n;
+
+	if (!cmd->sg_count)
+		return 0;
+	if (WARN_ON_ONCE(!dev))
+		return -ENOMEM;
+	n = dma_map_sg(dev, cmd->sgl, cmd->sg_count, cmd->sc_data_direction);
+	return n ?: -ENOMEM;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_dma_map);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_dma_unmap(struct mq_scsi_cmnd *cmd)
+{
+	if (cmd->sg_count)
+		dma_unmap_sg(cmd->sdev->host->dma_dev, cmd->sgl, cmd->sg_count,
+			     cmd->sc_data_direction);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_dma_unmap);
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_change_queue_depth(struct mq_scsi_device *sdev, int depth)
+{
+	depth = clamp_t(int, depth, 1, sdev->host->can_queue);
+	WRITE_ONCE(sdev->max_queue_depth, depth);
+	WRITE_ONCE(sdev->queue_depth, depth);
+	return depth;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_change_queue_depth);
 
 /* Documented in mq_scsi.h. */
 int mq_scsi_scan_host(struct mq_scsi_host *shost)
@@ -344,7 +469,8 @@ int mq_scsi_remove_lun(struct mq_scsi_host *shost, unsigned int id, u64 lun)
 	mutex_lock(&shost->scan_mutex);
 	if (shost->state == MQ_SHOST_RUNNING) {
 		list_for_each_entry(sdev, &shost->devices, siblings) {
-			if (sdev->id == id && sdev->lun == lun) {
+			if (sdev->channel == 0 && sdev->id == id &&
+			    sdev->lun == lun) {
 				found = sdev;
 				break;
 			}
@@ -373,6 +499,7 @@ void mq_scsi_remove_host(struct mq_scsi_host *shost)
 		mq_scsi_remove_device(sdev);
 	WRITE_ONCE(shost->state, MQ_SHOST_REMOVING);
 	mutex_unlock(&shost->scan_mutex);
+	mq_scsi_debugfs_remove_host(shost);
 	device_del(&shost->dev);
 	mq_free_tag_set(&shost->tag_set);
 }

@@ -23,18 +23,21 @@
 #include <linux/mutex.h>
 #include <linux/percpu-refcount.h>
 #include <linux/scatterlist.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <scsi/scsi_proto.h>
 #include <scsi/scsi_status.h>
 
 #include "mq_core.h"
 
-/* Longest CDB carried (SCSI_MAX_VARLEN_CDB_SIZE is not supported). */
-#define MQ_SCSI_MAX_CDB		16
+/* Longest CDB carried (variable-length CDBs up to 32 bytes). */
+#define MQ_SCSI_MAX_CDB		32
 /* Sense bytes kept per command (like SCSI_SENSE_BUFFERSIZE). */
 #define MQ_SCSI_SENSE_SIZE	96
-/* Upper bound of &mq_scsi_host_template.sg_tablesize (inline SGL). */
-#define MQ_SCSI_MAX_SG		128
+/* Scatterlist entries preallocated inline per command (the first chunk). */
+#define MQ_SCSI_SG_CHUNK	128
+/* Upper bound of &mq_scsi_host_template.sg_tablesize (chained beyond). */
+#define MQ_SCSI_MAX_SG		2048
 
 /**
  * mq_scsi_host_byte - the host byte (``DID_*``) of a command result
@@ -45,6 +48,13 @@
 /* Return values of the error handlers. */
 #define MQ_SCSI_EH_SUCCESS	0x2002
 #define MQ_SCSI_EH_FAILED	0x2003
+
+/* Returns of &mq_scsi_host_template.eh_timed_out. */
+enum mq_scsi_timeout_action {
+	MQ_SCSI_EH_NOT_HANDLED,		/* run the error handlers */
+	MQ_SCSI_EH_RESET_TIMER,		/* give the command more time */
+	MQ_SCSI_EH_DONE,		/* the LLD completed it */
+};
 
 /* Busy returns of &mq_scsi_host_template.queuecommand. */
 #define MQ_SCSI_MLQUEUE_HOST_BUSY	0x1055
@@ -58,15 +68,17 @@ struct mq_scsi_stats;
  * struct mq_scsi_cmnd - one SCSI command, preallocated per tag
  * @sdev: the logical unit it is addressed to
  * @cmnd: the CDB
- * @cmd_len: valid bytes of @cmnd (6..16)
+ * @cmd_len: valid bytes of @cmnd (6..&mq_scsi_host.max_cmd_len)
  * @sc_data_direction: %DMA_TO_DEVICE, %DMA_FROM_DEVICE or %DMA_NONE
- * @sgl: data buffer; @sg_count entries, @transfer_len bytes in all
+ * @sgl: data buffer; @sg_count entries (chained beyond
+ *	%MQ_SCSI_SG_CHUNK: walk it with sg_next()), @transfer_len bytes in all
  * @sg_count: entries of @sgl in use (0 without data)
  * @transfer_len: bytes to transfer
  * @result: set by the LLD before mq_scsi_done(): (host byte << 16) | SAM
  *	status byte, i.e. ``DID_OK << 16 | SAM_STAT_GOOD`` on success
  * @resid: set by the LLD: bytes of @transfer_len not transferred
- * @sense_buffer: sense data, valid with %SAM_STAT_CHECK_CONDITION
+ * @sense_buffer: %MQ_SCSI_SENSE_SIZE bytes of sense data, valid with
+ *	%SAM_STAT_CHECK_CONDITION; kmalloc()ed, so the LLD may DMA-map it
  * @hwq: hardware queue the command was issued on
  * @tag: its tag (unique within @hwq, or host-wide with a shared tag space)
  *
@@ -84,11 +96,13 @@ struct mq_scsi_cmnd {
 	unsigned int transfer_len;
 	int result;
 	unsigned int resid;
-	u8 sense_buffer[MQ_SCSI_SENSE_SIZE];
+	u8 *sense_buffer;
 	u16 hwq;
 	int tag;
 
 	/* private: */
+	struct scatterlist *sg_first;	/* the inline chunk */
+	struct sg_table sgt;		/* chained beyond the inline chunk */
 	unsigned int flags;
 	unsigned int retries;
 	unsigned long start;		/* jiffies at first issue */
@@ -117,12 +131,46 @@ struct mq_scsi_cmnd {
  * @eh_target_reset_handler: device reset failed: reset @cmd's target
  *	(every logical unit behind its id); on success as above for every
  *	command of that target.  Optional.  May sleep.
+ * @eh_bus_reset_handler: target reset failed: reset @cmd's channel (bus);
+ *	on success as above for every command on that channel.  Optional.
+ *	May sleep.
  * @eh_host_reset_handler: reset the whole host; on success as above for
  *	every command of the host.  May sleep.
+ * @eh_timed_out: optional; first look at a timed-out @cmd, before any
+ *	error handler: %MQ_SCSI_EH_RESET_TIMER gives it another timeout,
+ *	%MQ_SCSI_EH_DONE means the LLD completed it (or will),
+ *	%MQ_SCSI_EH_NOT_HANDLED runs the handlers.  Must not sleep.
+ * @sdev_init: optional; a logical unit is being probed (before its
+ *	INQUIRY); set @sdev->hostdata here.  0 or a negative errno (then
+ *	the unit is skipped).  (``slave_alloc`` in Linux 6.1.)
+ * @sdev_configure: optional; the unit answered INQUIRY and is about to be
+ *	added: change its queue depth etc.  0 or a negative errno.
+ *	(``slave_configure``.)
+ * @sdev_destroy: optional; the unit is gone (or was never added): free
+ *	what @sdev_init set up.  (``slave_destroy``.)
+ * @change_queue_depth: optional; sysfs ``queue_depth`` was written: apply
+ *	it (usually with mq_scsi_change_queue_depth()) and return the new
+ *	depth; without it the depth is set directly.
+ * @ioctl: optional; ioctls on the unit's disk and sg node that mq_scsi
+ *	does not handle itself.  -ENOTTY for unknown ones.
+ * @info: optional; one line describing the host (sysfs ``info``)
+ * @proc_name: optional; the driver's name in sysfs ``proc_name``
+ *	(default @name)
+ * @shost_groups: optional; extra sysfs attribute groups of the host's
+ *	device (use mq_scsi_class_to_shost() in their callbacks)
+ * @sdev_groups: optional; extra sysfs attribute groups of each logical
+ *	unit's device (use mq_scsi_to_sdev())
  * @can_queue: commands in flight per host (all hardware queues together)
  * @cmd_per_lun: default queue depth of each logical unit
  * @sg_tablesize: scatterlist entries per command (at most
- *	%MQ_SCSI_MAX_SG)
+ *	%MQ_SCSI_MAX_SG; beyond %MQ_SCSI_SG_CHUNK the list is chained, the
+ *	rest allocated per command from the kernel's SG pool)
+ * @this_id: the initiator's own target id, skipped by the scan (0 or -1:
+ *	none; an initiator at id 0 sets &mq_scsi_host.this_id instead)
+ * @dma_boundary: a data segment must not cross this boundary (mask; 0:
+ *	no boundary, i.e. %ULONG_MAX)
+ * @max_segment_size: largest data segment in bytes (0: no limit beyond the
+ *	block layer's default, 64 KiB)
  * @max_sectors: largest transfer in 512-byte sectors
  * @cmd_size: bytes of LLD private data per command, see
  *	mq_scsi_cmd_priv()
@@ -141,7 +189,22 @@ struct mq_scsi_host_template {
 	int (*eh_abort_handler)(struct mq_scsi_cmnd *cmd);
 	int (*eh_device_reset_handler)(struct mq_scsi_cmnd *cmd);
 	int (*eh_target_reset_handler)(struct mq_scsi_cmnd *cmd);
+	int (*eh_bus_reset_handler)(struct mq_scsi_cmnd *cmd);
 	int (*eh_host_reset_handler)(struct mq_scsi_cmnd *cmd);
+	enum mq_scsi_timeout_action (*eh_timed_out)(struct mq_scsi_cmnd *cmd);
+	int (*sdev_init)(struct mq_scsi_device *sdev);
+	int (*sdev_configure)(struct mq_scsi_device *sdev);
+	void (*sdev_destroy)(struct mq_scsi_device *sdev);
+	int (*change_queue_depth)(struct mq_scsi_device *sdev, int depth);
+	int (*ioctl)(struct mq_scsi_device *sdev, unsigned int cmd,
+		     void __user *arg);
+	const char *(*info)(struct mq_scsi_host *shost);
+	const char *proc_name;
+	const struct attribute_group **shost_groups;
+	const struct attribute_group **sdev_groups;
+	int this_id;
+	unsigned long dma_boundary;
+	unsigned int max_segment_size;
 	unsigned int can_queue;
 	unsigned int cmd_per_lun;
 	unsigned int sg_tablesize;
@@ -168,17 +231,25 @@ enum mq_scsi_host_state {
  * struct mq_scsi_host - one initiator port (HBA)
  * @hostt: the LLD's template
  * @host_no: unique host number
+ * @max_channel: channels (buses) scanned are 0..@max_channel (default 0)
  * @max_id: targets scanned are 0..@max_id-1 (set by the LLD before
  *	mq_scsi_add_host(); default 8)
  * @max_lun: logical units probed per target without REPORT LUNS are
  *	0..@max_lun-1 (at most 512 of them), and larger LUNs reported are
  *	ignored (default 8); the LLD must be able to address every LUN below
  *	it
+ * @max_cmd_len: longest CDB the LLD takes (default 16, at most
+ *	%MQ_SCSI_MAX_CDB); longer SG_IO commands are refused
+ * @this_id: from the template; may be changed before the scan
  * @can_queue: from the template, may be lowered before mq_scsi_add_host()
  * @cmd_per_lun: from the template
  * @nr_hw_queues: from the template, may be changed before
  *	mq_scsi_add_host()
  * @dev: the host's device (``/sys/class/mq_scsi_host/mqhost<N>``)
+ * @dma_dev: the device data is DMA-mapped for (mq_scsi_dma_map()); set by
+ *	mq_scsi_add_host_dev()
+ * @host_lock: for the LLD (e.g. MQ_DEF_SCSI_QCMD()); mq_scsi does not
+ *	take it
  * @hostdata: LLD private data (size given to mq_scsi_host_alloc())
  *
  * Everything between @dev and @hostdata is private to mq_scsi.
@@ -186,15 +257,24 @@ enum mq_scsi_host_state {
 struct mq_scsi_host {
 	const struct mq_scsi_host_template *hostt;
 	unsigned int host_no;
+	unsigned int max_channel;
 	unsigned int max_id;
 	u64 max_lun;
+	unsigned int max_cmd_len;
+	int this_id;
 	unsigned int can_queue;
 	unsigned int cmd_per_lun;
 	unsigned int nr_hw_queues;
 	struct device dev;
+	struct device *dma_dev;
+	spinlock_t host_lock;
 
 	/* private: */
 	enum mq_scsi_host_state state;
+	atomic_t blocked;		/* mq_scsi_block_requests() */
+	atomic_t inject_timeout;	/* debugfs: drop N completions */
+	unsigned int inject_eh_fail;	/* debugfs: EH steps taken as failed */
+	struct dentry *debugfs_dir;
 	struct mq_tag_set tag_set;
 	struct mutex scan_mutex;	/* scanning, adding, removing LUNs */
 	struct list_head devices;	/* under scan_mutex */
@@ -221,20 +301,25 @@ enum mq_scsi_dev_state {
 /**
  * struct mq_scsi_device - one logical unit
  * @host: its host
+ * @channel: channel (bus) number
  * @id: target number
  * @lun: logical unit number
  * @hostdata: for the LLD
+ * @dev: its device (``/sys/class/mq_scsi_device/H:C:T:L``), for logs
+ * @tagged_supported: INQUIRY says it queues commands (CmdQue)
  *
- * Everything below @hostdata is private to mq_scsi.
+ * Everything below @tagged_supported is private to mq_scsi.
  */
 struct mq_scsi_device {
 	struct mq_scsi_host *host;
+	unsigned int channel;
 	unsigned int id;
 	u64 lun;
 	void *hostdata;
+	struct device dev;
+	bool tagged_supported;
 
 	/* private: */
-	struct device dev;
 	struct list_head siblings;
 	struct mq_queue *q;
 	enum mq_scsi_dev_state state;
@@ -291,6 +376,24 @@ static inline void *mq_scsi_host_priv(struct mq_scsi_host *shost)
 }
 
 /**
+ * mq_scsi_class_to_shost - the host of a host device (sysfs callbacks)
+ * @dev: &mq_scsi_host.dev
+ */
+static inline struct mq_scsi_host *mq_scsi_class_to_shost(struct device *dev)
+{
+	return container_of(dev, struct mq_scsi_host, dev);
+}
+
+/**
+ * mq_scsi_to_sdev - the logical unit of a unit's device (sysfs callbacks)
+ * @dev: &mq_scsi_device.dev
+ */
+static inline struct mq_scsi_device *mq_scsi_to_sdev(struct device *dev)
+{
+	return container_of(dev, struct mq_scsi_device, dev);
+}
+
+/**
  * mq_scsi_host_alloc - allocate a host for an LLD
  * @t: the LLD's template (must stay valid while the host exists)
  * @privsize: bytes of LLD data, see mq_scsi_host_priv()
@@ -310,6 +413,17 @@ struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
  * Return: 0 or a negative errno (then just mq_scsi_host_put()).
  */
 int mq_scsi_add_host(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_add_host_dev - mq_scsi_add_host() under a parent device
+ * @shost: as for mq_scsi_add_host()
+ * @dev: the parent (the HBA's PCI device), also used for DMA mapping
+ *	(&mq_scsi_host.dma_dev); NULL for a virtual host
+ *
+ * Context: process context, may sleep.
+ * Return: 0 or a negative errno.
+ */
+int mq_scsi_add_host_dev(struct mq_scsi_host *shost, struct device *dev);
 
 /**
  * mq_scsi_scan_host - find the host's logical units and add their disks
@@ -382,5 +496,113 @@ void mq_scsi_done(struct mq_scsi_cmnd *cmd);
 void mq_scsi_host_busy_iter(struct mq_scsi_host *shost,
 			    bool (*fn)(struct mq_scsi_cmnd *cmd, void *data),
 			    void *data);
+
+/**
+ * mq_scsi_host_get - take a reference on a host that is still running
+ * @shost: the host
+ *
+ * Return: @shost, or NULL once its removal started.
+ */
+struct mq_scsi_host *mq_scsi_host_get(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_add_device - probe and add one logical unit
+ * @shost: a running host
+ * @channel: channel
+ * @id: target id
+ * @lun: logical unit number
+ *
+ * Like the midlayer's scsi_add_device(): nothing happens when the unit is
+ * already known.
+ *
+ * Context: process context, sleeps.
+ * Return: 0, -ENODEV if nothing answered there, or a negative errno.
+ */
+int mq_scsi_add_device(struct mq_scsi_host *shost, unsigned int channel,
+		       unsigned int id, u64 lun);
+
+/**
+ * mq_scsi_scan_target - scan one target (REPORT LUNS or sequential LUNs)
+ * @shost: a running host
+ * @channel: channel
+ * @id: target id
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or -ENODEV when the host is going away.
+ */
+int mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int channel,
+			unsigned int id);
+
+/**
+ * mq_scsi_device_lookup - find a logical unit and hold it
+ * @shost: the host
+ * @channel: channel
+ * @id: target id
+ * @lun: logical unit number
+ *
+ * Context: process context.
+ * Return: the unit (release with mq_scsi_device_release()) or NULL.
+ */
+struct mq_scsi_device *mq_scsi_device_lookup(struct mq_scsi_host *shost,
+					     unsigned int channel,
+					     unsigned int id, u64 lun);
+
+/**
+ * mq_scsi_device_release - drop a reference from mq_scsi_device_lookup()
+ * @sdev: the unit
+ */
+void mq_scsi_device_release(struct mq_scsi_device *sdev);
+
+/**
+ * mq_scsi_remove_sdev - remove a logical unit (the midlayer's
+ * scsi_remove_device())
+ * @sdev: the unit, held by the caller; nothing happens if it is gone
+ *
+ * Context: process context, sleeps.
+ */
+void mq_scsi_remove_sdev(struct mq_scsi_device *sdev);
+
+/**
+ * mq_scsi_change_queue_depth - set a logical unit's queue depth
+ * @sdev: the unit
+ * @depth: new depth, clamped to 1..&mq_scsi_host.can_queue
+ *
+ * Context: any.
+ * Return: the depth now in force.
+ */
+int mq_scsi_change_queue_depth(struct mq_scsi_device *sdev, int depth);
+
+/**
+ * mq_scsi_block_requests - stop handing commands to the LLD
+ * @shost: the host
+ *
+ * Commands in flight are not affected; new ones wait until
+ * mq_scsi_unblock_requests().  Calls nest.
+ *
+ * Context: any.
+ */
+void mq_scsi_block_requests(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_unblock_requests - undo one mq_scsi_block_requests()
+ * @shost: the host
+ *
+ * Context: process context (restarts the queues).
+ */
+void mq_scsi_unblock_requests(struct mq_scsi_host *shost);
+
+/**
+ * mq_scsi_dma_map - DMA-map a command's data for &mq_scsi_host.dma_dev
+ * @cmd: the command
+ *
+ * Return: mapped entries (0 without data), or -ENOMEM.
+ */
+int mq_scsi_dma_map(struct mq_scsi_cmnd *cmd);
+
+/**
+ * mq_scsi_dma_unmap - undo mq_scsi_dma_map()
+ * @cmd: the command
+ */
+void mq_scsi_dma_unmap(struct mq_scsi_cmnd *cmd);
 
 #endif /* _MQ_SCSI_H */

@@ -71,6 +71,16 @@ static inline struct mq_request *mq_scsi_cmd_rq(struct mq_scsi_cmnd *cmd)
 	return mq_rq_from_pdu(cmd);
 }
 
+/* A chained scatterlist tail of the tag's last command goes. */
+static inline void mq_scsi_free_sgt(struct mq_scsi_cmnd *cmd)
+{
+	if (cmd->sgt.orig_nents) {
+		sg_free_table_chained(&cmd->sgt, MQ_SCSI_SG_CHUNK);
+		memset(&cmd->sgt, 0, sizeof(cmd->sgt));
+	}
+	cmd->sgl = cmd->sg_first;
+}
+
 /* Internal and SG_IO requests (mq_scsi_execute()). */
 static inline bool mq_scsi_rq_passthrough(const struct mq_request *rq)
 {
@@ -93,7 +103,16 @@ extern const struct mq_disk_ops mq_sd_fops;
 extern const struct attribute_group *mq_scsi_host_groups[];
 extern const struct attribute_group *mq_scsi_dev_groups[];
 
+/* EH steps forced to fail (debugfs inject_eh_fail) */
+#define MQ_SCSI_INJ_ABORT	BIT(0)
+#define MQ_SCSI_INJ_DEVICE	BIT(1)
+#define MQ_SCSI_INJ_TARGET	BIT(2)
+#define MQ_SCSI_INJ_BUS		BIT(3)
+#define MQ_SCSI_INJ_HOST	BIT(4)
+#define MQ_SCSI_INJ_ALL		(BIT(5) - 1)
+
 /* host.c */
+unsigned int mq_scsi_sg_inline(const struct mq_scsi_host_template *t);
 void mq_scsi_finish(struct mq_request *rq, blk_status_t status);
 bool mq_scsi_device_get(struct mq_scsi_device *sdev);
 void mq_scsi_device_put(struct mq_scsi_device *sdev);
@@ -125,12 +144,15 @@ bool mq_scsi_decode_sense(const u8 *sb, unsigned int len,
 			  struct mq_scsi_sense *s);
 void mq_scsi_complete_io(struct mq_request *rq);
 enum mq_eh_timer_return mq_scsi_timeout(struct mq_request *rq);
+int mq_scsi_ioctl_reset(struct mq_scsi_device *sdev, int __user *arg);
 
 /* debugfs.c */
 void mq_scsi_debugfs_init(void);
 void mq_scsi_debugfs_exit(void);
 void mq_scsi_debugfs_add(struct mq_scsi_device *sdev);
 void mq_scsi_debugfs_remove(struct mq_scsi_device *sdev);
+void mq_scsi_debugfs_add_host(struct mq_scsi_host *shost);
+void mq_scsi_debugfs_remove_host(struct mq_scsi_host *shost);
 
 /* sg_io.c */
 #define MQ_SG_VERSION_NUM	30527
@@ -142,6 +164,8 @@ int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
 			 const struct sg_io_hdr *hdr);
 int mq_scsi_sg_io(struct mq_scsi_device *sdev, void __user *arg);
 int mq_scsi_get_idlun(struct mq_scsi_device *sdev, void __user *argp);
+int mq_scsi_other_ioctl(struct mq_scsi_device *sdev, unsigned int cmd,
+			void __user *argp);
 unsigned int mq_scsi_sg_max_len(struct mq_scsi_device *sdev);
 
 /* sg.c */

@@ -383,6 +383,7 @@ static void mq_scsi_usage_release(struct percpu_ref *ref)
 }
 
 static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
+						 unsigned int channel,
 						 unsigned int id, u64 lun)
 {
 	struct mq_scsi_device *sdev;
@@ -392,6 +393,7 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	if (!sdev)
 		return NULL;
 	sdev->host = shost;
+	sdev->channel = channel;
 	sdev->id = id;
 	sdev->lun = lun;
 	sdev->index = -1;
@@ -411,7 +413,9 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 	 */
 	sdev->dev.parent = get_device(&shost->dev);
 	sdev->dev.release = mq_scsi_dev_release;
-	dev_set_name(&sdev->dev, "%u:0:%u:%llu", shost->host_no, id, lun);
+	sdev->dev.groups = shost->hostt->sdev_groups;
+	dev_set_name(&sdev->dev, "%u:%u:%u:%llu", shost->host_no, channel, id,
+		     lun);
 	sdev->stats = alloc_percpu(struct mq_scsi_stats);
 	if (!sdev->stats ||
 	    percpu_ref_init(&sdev->usage, mq_scsi_usage_release, 0,
@@ -427,23 +431,38 @@ static struct mq_scsi_device *mq_scsi_alloc_sdev(struct mq_scsi_host *shost,
 		return NULL;
 	}
 	sdev->q = q;
+	if (shost->hostt->sdev_init) {
+		int ret = shost->hostt->sdev_init(sdev);
+
+		if (ret) {
+			dev_info(&shost->dev, "%u:%u:%llu: sdev_init: %d\n",
+				 channel, id, lun, ret);
+			mq_free_queue(q);
+			put_device(&sdev->dev);
+			return NULL;
+		}
+	}
 	return sdev;
 }
 
 /* A logical unit that never became visible. */
 static void mq_scsi_free_sdev(struct mq_scsi_device *sdev)
 {
+	if (sdev->host->hostt->sdev_destroy)
+		sdev->host->hostt->sdev_destroy(sdev);
 	mq_free_queue(sdev->q);
 	put_device(&sdev->dev);
 }
 
 static struct mq_scsi_device *mq_scsi_find_sdev(struct mq_scsi_host *shost,
+						unsigned int channel,
 						unsigned int id, u64 lun)
 {
 	struct mq_scsi_device *sdev;
 
 	list_for_each_entry(sdev, &shost->devices, siblings)
-		if (sdev->id == id && sdev->lun == lun)
+		if (sdev->channel == channel && sdev->id == id &&
+		    sdev->lun == lun)
 			return sdev;
 	return NULL;
 }
@@ -453,8 +472,8 @@ static struct mq_scsi_device *mq_scsi_find_sdev(struct mq_scsi_host *shost,
  * a disk), 0 if not, a negative errno on failure.  @pq_out gets the
  * peripheral qualifier (for LUN 0: is there a target at all).
  */
-static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
-			     u64 lun, int *pq_out)
+static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int channel,
+			     unsigned int id, u64 lun, int *pq_out)
 {
 	struct mq_scsi_capacity cap;
 	struct mq_scsi_device *sdev;
@@ -462,11 +481,11 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 	int ret;
 
 	*pq_out = 3;
-	if (mq_scsi_find_sdev(shost, id, lun)) {
+	if (mq_scsi_find_sdev(shost, channel, id, lun)) {
 		*pq_out = 0;
 		return 1;
 	}
-	sdev = mq_scsi_alloc_sdev(shost, id, lun);
+	sdev = mq_scsi_alloc_sdev(shost, channel, id, lun);
 	if (!sdev)
 		return -ENOMEM;
 	inq = kmalloc(MQ_SCAN_INQ_LEN, GFP_KERNEL);
@@ -488,6 +507,7 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 	memcpy(sdev->vendor, &inq[8], 8);
 	memcpy(sdev->model, &inq[16], 16);
 	memcpy(sdev->rev, &inq[32], 4);
+	sdev->tagged_supported = inq[7] & 0x02;	/* CmdQue */
 	kfree(inq);
 	inq = NULL;
 	ret = 1;
@@ -510,6 +530,15 @@ static int mq_scsi_probe_lun(struct mq_scsi_host *shost, unsigned int id,
 	sdev->lbprz = cap.lbprz;
 	sdev->use_16 = cap.use_16;
 	mq_scsi_read_cache(sdev);
+	if (shost->hostt->sdev_configure) {
+		ret = shost->hostt->sdev_configure(sdev);
+		if (ret) {
+			dev_info(&shost->dev, "%u:%u:%llu: sdev_configure: %d\n",
+				 channel, id, lun, ret);
+			ret = 0;
+			goto err;
+		}
+	}
 	ret = device_add(&sdev->dev);
 	if (ret)
 		goto err;
@@ -543,8 +572,8 @@ static u64 mq_scsi_lun_to_int(const u8 *l)
 }
 
 /* REPORT LUNS through a temporary LUN 0; fills @luns, returns count. */
-static int mq_scsi_report_luns(struct mq_scsi_host *shost, unsigned int id,
-			       u64 *luns, unsigned int max)
+static int mq_scsi_report_luns(struct mq_scsi_host *shost, unsigned int channel,
+			       unsigned int id, u64 *luns, unsigned int max)
 {
 	unsigned int len = 8 + MQ_SCAN_RLUN_MAX * 8, n, i;
 	u8 cdb[12] = { REPORT_LUNS };
@@ -552,9 +581,9 @@ static int mq_scsi_report_luns(struct mq_scsi_host *shost, unsigned int id,
 	u8 *buf;
 	int ret;
 
-	sdev = mq_scsi_find_sdev(shost, id, 0);
+	sdev = mq_scsi_find_sdev(shost, channel, id, 0);
 	if (!sdev) {
-		tmp = mq_scsi_alloc_sdev(shost, id, 0);
+		tmp = mq_scsi_alloc_sdev(shost, channel, id, 0);
 		if (!tmp)
 			return -ENOMEM;
 		sdev = tmp;
@@ -581,29 +610,32 @@ out:
 	return ret;
 }
 
-static void mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int id)
+static void __mq_scsi_scan_target(struct mq_scsi_host *shost,
+				  unsigned int channel, unsigned int id)
 {
 	int ret, pq, n, i;
 	u64 *luns, lun;
 
-	ret = mq_scsi_probe_lun(shost, id, 0, &pq);
+	if (shost->this_id >= 0 && id == shost->this_id)
+		return;
+	ret = mq_scsi_probe_lun(shost, channel, id, 0, &pq);
 	if (ret < 0 || pq == 3)
 		return;
 	luns = kcalloc(MQ_SCAN_RLUN_MAX, sizeof(*luns), GFP_KERNEL);
 	if (!luns)
 		return;
-	n = mq_scsi_report_luns(shost, id, luns, MQ_SCAN_RLUN_MAX);
+	n = mq_scsi_report_luns(shost, channel, id, luns, MQ_SCAN_RLUN_MAX);
 	if (n >= 0) {
 		for (i = 0; i < n; i++) {
 			if (!luns[i] || luns[i] >= shost->max_lun)
 				continue;
-			mq_scsi_probe_lun(shost, id, luns[i], &pq);
+			mq_scsi_probe_lun(shost, channel, id, luns[i], &pq);
 		}
 	} else {
 		/* No REPORT LUNS: probe 1.. until one is missing. */
 		for (lun = 1; lun < min_t(u64, shost->max_lun, MQ_SCAN_SEQ_MAX);
 		     lun++)
-			if (mq_scsi_probe_lun(shost, id, lun, &pq) <= 0)
+			if (mq_scsi_probe_lun(shost, channel, id, lun, &pq) <= 0)
 				break;
 	}
 	kfree(luns);
@@ -611,18 +643,94 @@ static void mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int id)
 
 int mq_scsi_scan(struct mq_scsi_host *shost)
 {
-	unsigned int id;
+	unsigned int channel, id;
 
 	mutex_lock(&shost->scan_mutex);
 	if (shost->state != MQ_SHOST_RUNNING) {
 		mutex_unlock(&shost->scan_mutex);
 		return -ENODEV;
 	}
-	for (id = 0; id < shost->max_id; id++)
-		mq_scsi_scan_target(shost, id);
+	for (channel = 0; channel <= shost->max_channel; channel++)
+		for (id = 0; id < shost->max_id; id++)
+			__mq_scsi_scan_target(shost, channel, id);
 	mutex_unlock(&shost->scan_mutex);
 	return 0;
 }
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_scan_target(struct mq_scsi_host *shost, unsigned int channel,
+			unsigned int id)
+{
+	if (channel > shost->max_channel || id >= shost->max_id)
+		return -EINVAL;
+	mutex_lock(&shost->scan_mutex);
+	if (shost->state != MQ_SHOST_RUNNING) {
+		mutex_unlock(&shost->scan_mutex);
+		return -ENODEV;
+	}
+	__mq_scsi_scan_target(shost, channel, id);
+	mutex_unlock(&shost->scan_mutex);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_scan_target);
+
+/* Documented in mq_scsi.h. */
+int mq_scsi_add_device(struct mq_scsi_host *shost, unsigned int channel,
+		       unsigned int id, u64 lun)
+{
+	int ret, pq;
+
+	if (channel > shost->max_channel || id >= shost->max_id ||
+	    lun >= shost->max_lun)
+		return -EINVAL;
+	mutex_lock(&shost->scan_mutex);
+	if (shost->state != MQ_SHOST_RUNNING) {
+		mutex_unlock(&shost->scan_mutex);
+		return -ENODEV;
+	}
+	ret = mq_scsi_probe_lun(shost, channel, id, lun, &pq);
+	mutex_unlock(&shost->scan_mutex);
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -ENODEV;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_add_device);
+
+/* Documented in mq_scsi.h. */
+struct mq_scsi_device *mq_scsi_device_lookup(struct mq_scsi_host *shost,
+					     unsigned int channel,
+					     unsigned int id, u64 lun)
+{
+	struct mq_scsi_device *sdev;
+
+	mutex_lock(&shost->scan_mutex);
+	sdev = mq_scsi_find_sdev(shost, channel, id, lun);
+	if (sdev)
+		get_device(&sdev->dev);
+	mutex_unlock(&shost->scan_mutex);
+	return sdev;
+}
+EXPORT_SYMBOL_GPL(mq_scsi_device_lookup);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_device_release(struct mq_scsi_device *sdev)
+{
+	put_device(&sdev->dev);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_device_release);
+
+/* Documented in mq_scsi.h. */
+void mq_scsi_remove_sdev(struct mq_scsi_device *sdev)
+{
+	struct mq_scsi_host *shost = sdev->host;
+
+	mutex_lock(&shost->scan_mutex);
+	/* still listed: not removed yet */
+	if (!list_empty(&sdev->siblings))
+		mq_scsi_remove_device(sdev);
+	mutex_unlock(&shost->scan_mutex);
+}
+EXPORT_SYMBOL_GPL(mq_scsi_remove_sdev);
 
 /*
  * Remove a logical unit with I/O possibly in flight.  Called with the
@@ -641,6 +749,8 @@ void mq_scsi_remove_device(struct mq_scsi_device *sdev)
 	mq_sd_remove_disk(sdev);
 	WRITE_ONCE(sdev->state, MQ_SDEV_DEL);
 	mq_free_queue(sdev->q);
+	if (sdev->host->hostt->sdev_destroy)
+		sdev->host->hostt->sdev_destroy(sdev);
 	mq_scsi_debugfs_remove(sdev);
 	device_del(&sdev->dev);
 	put_device(&sdev->dev);

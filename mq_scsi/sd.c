@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/blkdev.h>
+#include <linux/dma-mapping.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 
@@ -78,7 +79,16 @@ static blk_status_t mq_sd_rw_cdb(struct mq_scsi_cmnd *cmd,
 		      sdev->host->hostt->sg_tablesize);
 	if (!nsegs)
 		return BLK_STS_IOERR;
-	sg_init_table(cmd->sgl, nsegs);
+	mq_scsi_free_sgt(cmd);
+	if (nsegs > MQ_SCSI_SG_CHUNK) {
+		/* like sg_alloc_table_chained() in the midlayer: the tail */
+		if (sg_alloc_table_chained(&cmd->sgt, nsegs, cmd->sg_first,
+					   MQ_SCSI_SG_CHUNK))
+			return BLK_STS_RESOURCE;
+		cmd->sgl = cmd->sgt.sgl;
+	} else {
+		sg_init_table(cmd->sgl, nsegs);
+	}
 	n = mq_rq_map_sg(rq, cmd->sgl, nsegs);
 	if (n <= 0) {
 		dev_err_ratelimited(&sdev->dev, "too many segments (%u)\n",
@@ -325,6 +335,13 @@ int mq_sd_add_disk(struct mq_scsi_device *sdev)
 	lim.io_min = sdev->phys_block_size;
 	lim.max_hw_sectors = max_sectors;
 	lim.max_segments = t->sg_tablesize;
+	if (t->max_segment_size)
+		lim.max_segment_size = t->max_segment_size;
+	if (sdev->host->dma_dev)
+		lim.max_segment_size = min_t(unsigned int, lim.max_segment_size,
+					     dma_get_max_seg_size(sdev->host->dma_dev));
+	if (t->dma_boundary)
+		lim.seg_boundary_mask = t->dma_boundary;
 	lim.features &= ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA);
 	if (sdev->wce)
 		lim.features |= MQ_LIM_WRITE_CACHE |

@@ -464,7 +464,7 @@ static long mq_sg_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case SCSI_IOCTL_GET_BUS_NUMBER:
 		return put_user(sdev->host->host_no, ip);
 	default:
-		return -ENOTTY;
+		return mq_scsi_other_ioctl(sdev, cmd, argp);
 	}
 }
 

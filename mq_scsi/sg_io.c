@@ -31,7 +31,8 @@ int mq_scsi_sg_check_hdr(struct mq_scsi_device *sdev,
 {
 	if (hdr->interface_id != 'S')
 		return -EINVAL;
-	if (hdr->cmd_len < 6 || hdr->cmd_len > MQ_SCSI_MAX_CDB || !hdr->cmdp)
+	if (hdr->cmd_len < 6 || hdr->cmd_len > sdev->host->max_cmd_len ||
+	    !hdr->cmdp)
 		return -EINVAL;
 	if (hdr->iovec_count)
 		return -EOPNOTSUPP;
@@ -148,6 +149,27 @@ int mq_scsi_get_idlun(struct mq_scsi_device *sdev, void __user *argp)
 	       put_user(sdev->host->host_no, (u32 __user *)argp + 1);
 }
 
+/*
+ * Ioctls of both the disk and the sg node beyond SG_IO and the ids:
+ * SG_SCSI_RESET, then the LLD's own (&mq_scsi_host_template.ioctl).
+ */
+int mq_scsi_other_ioctl(struct mq_scsi_device *sdev, unsigned int cmd,
+			void __user *argp)
+{
+	const struct mq_scsi_host_template *t = sdev->host->hostt;
+	int ret;
+
+	if (cmd == SG_SCSI_RESET)
+		return mq_scsi_ioctl_reset(sdev, argp);
+	if (!t->ioctl)
+		return -ENOTTY;
+	if (!mq_scsi_device_get(sdev))
+		return -ENODEV;
+	ret = t->ioctl(sdev, cmd, argp);
+	mq_scsi_device_put(sdev);
+	return ret;
+}
+
 /* &block_device_operations.ioctl of our disks. */
 int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 		  unsigned long arg)
@@ -172,7 +194,7 @@ int mq_scsi_ioctl(struct block_device *bdev, blk_mode_t mode, unsigned int cmd,
 	case SG_IO:
 		break;
 	default:
-		return -ENOTTY;
+		return mq_scsi_other_ioctl(sdev, cmd, argp);
 	}
 	/* Raw commands bypass every check: like a partition, root only. */
 	if (!capable(CAP_SYS_RAWIO))

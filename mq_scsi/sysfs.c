@@ -55,9 +55,22 @@ static DEVICE_ATTR_RO(nr_hw_queues);
 static ssize_t proc_name_show(struct device *dev,
 			      struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", to_shost(dev)->hostt->name);
+	const struct mq_scsi_host_template *t = to_shost(dev)->hostt;
+
+	return sysfs_emit(buf, "%s\n", t->proc_name ?: t->name);
 }
 static DEVICE_ATTR_RO(proc_name);
+
+/* The LLD's one-line description (&mq_scsi_host_template.info). */
+static ssize_t info_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct mq_scsi_host *shost = to_shost(dev);
+
+	return sysfs_emit(buf, "%s\n", shost->hostt->info ?
+			  shost->hostt->info(shost) : shost->hostt->name);
+}
+static DEVICE_ATTR_RO(info);
 
 static const char *const mq_shost_states[] = {
 	[MQ_SHOST_CREATED]	= "created",
@@ -97,6 +110,7 @@ static struct attribute *mq_scsi_host_attrs[] = {
 	&dev_attr_can_queue.attr,
 	&dev_attr_nr_hw_queues.attr,
 	&dev_attr_proc_name.attr,
+	&dev_attr_info.attr,
 	NULL,
 };
 
@@ -156,8 +170,14 @@ static ssize_t queue_depth_store(struct device *dev,
 			 sdev->host->can_queue);
 		return -EINVAL;
 	}
-	WRITE_ONCE(sdev->max_queue_depth, depth);
-	WRITE_ONCE(sdev->queue_depth, depth);
+	if (sdev->host->hostt->change_queue_depth) {
+		int ret = sdev->host->hostt->change_queue_depth(sdev, depth);
+
+		if (ret < 0)
+			return ret;
+	} else {
+		mq_scsi_change_queue_depth(sdev, depth);
+	}
 	/* a larger depth may let waiting requests go now */
 	if (mq_scsi_device_get(sdev)) {
 		mq_run_hw_queues(sdev->q, true);
