@@ -301,8 +301,8 @@ struct mq_scsi_host *mq_scsi_host_alloc(const struct mq_scsi_host_template *t,
 	spin_lock_init(&shost->host_lock);
 	atomic_set(&shost->blocked, 0);
 	atomic_set(&shost->inject_timeout, 0);
-	shost->can_queue = t->can_queue;
-	shost->cmd_per_lun = t->cmd_per_lun;
+	shost->can_queue = max(t->can_queue, 0);	/* 0 is refused at add */
+	shost->cmd_per_lun = max_t(int, t->cmd_per_lun, 0);
 	shost->nr_hw_queues = t->nr_hw_queues ?: 1;
 	shost->state = MQ_SHOST_CREATED;
 	mutex_init(&shost->scan_mutex);

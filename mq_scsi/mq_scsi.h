@@ -205,8 +205,8 @@ struct mq_scsi_host_template {
 	int this_id;
 	unsigned long dma_boundary;
 	unsigned int max_segment_size;
-	unsigned int can_queue;
-	unsigned int cmd_per_lun;
+	int can_queue;			/* int and short as the midlayer's */
+	short cmd_per_lun;
 	unsigned int sg_tablesize;
 	unsigned int max_sectors;
 	unsigned int cmd_size;
