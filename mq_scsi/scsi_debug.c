@@ -169,6 +169,18 @@ module_param_cb(medium_error_count, &sdebug_int_ops,
 		&sdebug_p_medium_error_count, 0644);
 MODULE_PARM_DESC(medium_error_count, "with opts 0x2: how many LBAs from medium_error_start (default 10)");
 
+static int sdebug_sg_tablesize = SDEBUG_SG_TABLESIZE;
+static struct sdebug_int_param sdebug_p_sg_tablesize = {
+	&sdebug_sg_tablesize, 1, MQ_SCSI_MAX_SG };
+module_param_cb(sg_tablesize, &sdebug_int_ops, &sdebug_p_sg_tablesize, 0444);
+MODULE_PARM_DESC(sg_tablesize, "scatterlist entries per command, chained beyond 128 (mq_scsi_debug only)");
+
+static int sdebug_max_cmd_len = 16;
+static struct sdebug_int_param sdebug_p_max_cmd_len = {
+	&sdebug_max_cmd_len, 6, MQ_SCSI_MAX_CDB };
+module_param_cb(max_cmd_len, &sdebug_int_ops, &sdebug_p_max_cmd_len, 0444);
+MODULE_PARM_DESC(max_cmd_len, "longest CDB taken (mq_scsi_debug only)");
+
 static struct sdebug_int_param sdebug_p_tsf_depth = {
 	&sdebug_tsf_depth, 0, 4096 };
 module_param_cb(tsf_depth, &sdebug_int_ops, &sdebug_p_tsf_depth, 0644);
@@ -335,7 +347,15 @@ struct sdebug_host {
 };
 
 static struct mq_scsi_host *sdebug_shost;
+static DEFINE_MUTEX(sdebug_host_lock);	/* sdebug_host_live, sdebug_blocked */
+static bool sdebug_host_live;
+static bool sdebug_blocked;
 static atomic_t sdebug_cmnd_count = ATOMIC_INIT(0);
+enum { SDEBUG_HOOK_INIT, SDEBUG_HOOK_CONFIGURE, SDEBUG_HOOK_DESTROY,
+       SDEBUG_HOOK_DEPTH, SDEBUG_HOOK_TIMED_OUT, SDEBUG_HOOK_IOCTL,
+       SDEBUG_HOOK_BUS_RESET, SDEBUG_HOOK_NR };
+static atomic_t sdebug_hook_count[SDEBUG_HOOK_NR];
+static atomic_t sdebug_timed_out_resets = ATOMIC_INIT(0);
 static atomic_t sdebug_timeouts = ATOMIC_INIT(0);
 static atomic_t sdebug_medium_errors = ATOMIC_INIT(0);
 static atomic_t sdebug_tsf_count = ATOMIC_INIT(0);
@@ -1155,6 +1175,100 @@ static int sdebug_host_reset(struct mq_scsi_cmnd *cmd)
 	return MQ_SCSI_EH_SUCCESS;
 }
 
+static int sdebug_bus_reset(struct mq_scsi_cmnd *cmd)
+{
+	/* one channel: the bus is the host; fails with the target reset */
+	if (READ_ONCE(sdebug_dev_reset_fails) > 1)
+		return MQ_SCSI_EH_FAILED;
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_BUS_RESET]);
+	sdebug_reset(cmd, SDEBUG_RESET_HOST);
+	return MQ_SCSI_EH_SUCCESS;
+}
+
+/*
+ * The other template hooks, counted (read-only parameter hook_counts) so
+ * that tests/scsi_lld_hooks.sh sees mq_scsi call them.
+ */
+static int sdebug_sdev_init(struct mq_scsi_device *sdev)
+{
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_INIT]);
+	sdev->hostdata = sdebug_lu(sdev);
+	return 0;
+}
+
+static int sdebug_sdev_configure(struct mq_scsi_device *sdev)
+{
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_CONFIGURE]);
+	return 0;
+}
+
+static void sdebug_sdev_destroy(struct mq_scsi_device *sdev)
+{
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_DESTROY]);
+	sdev->hostdata = NULL;
+}
+
+static int sdebug_change_queue_depth(struct mq_scsi_device *sdev, int depth)
+{
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_DEPTH]);
+	return mq_scsi_change_queue_depth(sdev, depth);
+}
+
+/* the first sdebug_timed_out_resets timeouts get more time */
+static enum mq_scsi_timeout_action sdebug_timed_out(struct mq_scsi_cmnd *cmd)
+{
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_TIMED_OUT]);
+	if (atomic_add_unless(&sdebug_timed_out_resets, -1, 0))
+		return MQ_SCSI_EH_RESET_TIMER;
+	return MQ_SCSI_EH_NOT_HANDLED;
+}
+
+/* SDEBUG_IOCTL_PING: answers SDEBUG_IOCTL_PONG, to test the ioctl hook */
+#define SDEBUG_IOCTL_PING	0x5d01
+#define SDEBUG_IOCTL_PONG	0x5d5d
+static int sdebug_ioctl(struct mq_scsi_device *sdev, unsigned int cmd,
+			void __user *arg)
+{
+	if (cmd != SDEBUG_IOCTL_PING)
+		return -ENOTTY;
+	atomic_inc(&sdebug_hook_count[SDEBUG_HOOK_IOCTL]);
+	return put_user(SDEBUG_IOCTL_PONG, (int __user *)arg);
+}
+
+static const char *sdebug_info(struct mq_scsi_host *shost)
+{
+	return "mq_scsi_debug: RAM-backed SCSI target";
+}
+
+static ssize_t sdebug_hooks_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "mqhost%u\n",
+			  mq_scsi_class_to_shost(dev)->host_no);
+}
+static DEVICE_ATTR_RO(sdebug_hooks);
+
+static struct attribute *sdebug_host_attrs[] = {
+	&dev_attr_sdebug_hooks.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(sdebug_host);
+
+static ssize_t sdebug_lun_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct mq_scsi_device *sdev = mq_scsi_to_sdev(dev);
+
+	return sysfs_emit(buf, "%u:%llu\n", sdev->id, sdev->lun);
+}
+static DEVICE_ATTR_RO(sdebug_lun);
+
+static struct attribute *sdebug_dev_attrs[] = {
+	&dev_attr_sdebug_lun.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(sdebug_dev);
+
 static struct mq_scsi_host_template sdebug_template = {
 	.module			= THIS_MODULE,
 	.name			= "mq_scsi_debug",
@@ -1162,7 +1276,18 @@ static struct mq_scsi_host_template sdebug_template = {
 	.eh_abort_handler	= sdebug_abort,
 	.eh_device_reset_handler = sdebug_device_reset,
 	.eh_target_reset_handler = sdebug_target_reset,
+	.eh_bus_reset_handler	= sdebug_bus_reset,
 	.eh_host_reset_handler	= sdebug_host_reset,
+	.eh_timed_out		= sdebug_timed_out,
+	.sdev_init		= sdebug_sdev_init,
+	.sdev_configure		= sdebug_sdev_configure,
+	.sdev_destroy		= sdebug_sdev_destroy,
+	.change_queue_depth	= sdebug_change_queue_depth,
+	.ioctl			= sdebug_ioctl,
+	.info			= sdebug_info,
+	.proc_name		= "mq_scsi_debug",
+	.shost_groups		= sdebug_host_groups,
+	.sdev_groups		= sdebug_dev_groups,
 	.sg_tablesize		= SDEBUG_SG_TABLESIZE,
 	.max_sectors		= SDEBUG_MAX_SECTORS,
 	.cmd_size		= sizeof(struct sdebug_cmd),
@@ -1179,6 +1304,87 @@ static void sdebug_free_lus(struct sdebug_host *h)
 	kfree(h->lus);
 	h->lus = NULL;
 }
+
+/* hook_counts: how often each template hook was called */
+static int sdebug_hook_counts_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "sdev_init %d sdev_configure %d sdev_destroy %d change_queue_depth %d eh_timed_out %d ioctl %d eh_bus_reset %d\n",
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_INIT]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_CONFIGURE]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_DESTROY]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_DEPTH]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_TIMED_OUT]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_IOCTL]),
+			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_BUS_RESET]));
+}
+
+static const struct kernel_param_ops sdebug_hook_counts_ops = {
+	.get = sdebug_hook_counts_get,
+};
+module_param_cb(hook_counts, &sdebug_hook_counts_ops, NULL, 0444);
+MODULE_PARM_DESC(hook_counts, "calls of each template hook (read only)");
+
+/* timed_out_resets: the next N timeouts get more time (eh_timed_out) */
+static int sdebug_timed_out_set(const char *val, const struct kernel_param *kp)
+{
+	int n;
+
+	if (kstrtoint(val, 0, &n) || n < 0 || n > 100) {
+		pr_err("invalid value for timed_out_resets: expected 0..100\n");
+		return -EINVAL;
+	}
+	atomic_set(&sdebug_timed_out_resets, n);
+	return 0;
+}
+
+static int sdebug_timed_out_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&sdebug_timed_out_resets));
+}
+
+static const struct kernel_param_ops sdebug_timed_out_ops = {
+	.set = sdebug_timed_out_set,
+	.get = sdebug_timed_out_get,
+};
+module_param_cb(timed_out_resets, &sdebug_timed_out_ops, NULL, 0644);
+MODULE_PARM_DESC(timed_out_resets, "the next N timeouts get more time from eh_timed_out (mq_scsi_debug only)");
+
+/* block: 1 mq_scsi_block_requests(), 0 unblock (the host's dispatch) */
+
+static int sdebug_block_set(const char *val, const struct kernel_param *kp)
+{
+	bool b;
+	int ret = 0;
+
+	if (kstrtobool(val, &b)) {
+		pr_err("invalid value for block: expected 0 or 1\n");
+		return -EINVAL;
+	}
+	mutex_lock(&sdebug_host_lock);
+	if (!sdebug_host_live) {
+		ret = -ENODEV;
+	} else if (b != sdebug_blocked) {
+		sdebug_blocked = b;
+		if (b)
+			mq_scsi_block_requests(sdebug_shost);
+		else
+			mq_scsi_unblock_requests(sdebug_shost);
+	}
+	mutex_unlock(&sdebug_host_lock);
+	return ret;
+}
+
+static int sdebug_block_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(sdebug_blocked));
+}
+
+static const struct kernel_param_ops sdebug_block_ops = {
+	.set = sdebug_block_set,
+	.get = sdebug_block_get,
+};
+module_param_cb(block, &sdebug_block_ops, NULL, 0644);
+MODULE_PARM_DESC(block, "1: block the host's requests, 0: unblock (mq_scsi_debug only)");
 
 static int sdebug_param_timeouts_get(char *buf, const struct kernel_param *kp)
 {
@@ -1218,9 +1424,6 @@ MODULE_PARM_DESC(injected_tsf, "TASK SET FULL statuses returned so far (read onl
  * in flight and disks open (like scsi_debug's add_host=-1); the module
  * unloads later.  Writes before the host is up, or twice, get -ENODEV.
  */
-static DEFINE_MUTEX(sdebug_host_lock);
-static bool sdebug_host_live;
-
 static int sdebug_remove_host_set(const char *val,
 				  const struct kernel_param *kp)
 {
@@ -1237,6 +1440,9 @@ static int sdebug_remove_host_set(const char *val,
 		return -ENODEV;
 	}
 	sdebug_host_live = false;
+	if (sdebug_blocked)
+		mq_scsi_unblock_requests(sdebug_shost);
+	sdebug_blocked = false;
 	mq_scsi_remove_host(sdebug_shost);
 	mutex_unlock(&sdebug_host_lock);
 	pr_info("host removed\n");
@@ -1274,6 +1480,7 @@ static int __init sdebug_init(void)
 	sdebug_template.can_queue = sdebug_max_queue;
 	sdebug_template.cmd_per_lun = sdebug_max_queue;
 	sdebug_template.nr_hw_queues = sdebug_submit_queues;
+	sdebug_template.sg_tablesize = sdebug_sg_tablesize;
 
 	sdebug_shost = mq_scsi_host_alloc(&sdebug_template, sizeof(*h));
 	if (!sdebug_shost)
@@ -1297,6 +1504,7 @@ static int __init sdebug_init(void)
 	}
 	sdebug_shost->max_id = sdebug_num_tgts;
 	sdebug_shost->max_lun = sdebug_max_luns;
+	sdebug_shost->max_cmd_len = sdebug_max_cmd_len;
 	ret = mq_scsi_add_host(sdebug_shost);
 	if (ret)
 		goto err_free;
@@ -1322,6 +1530,9 @@ static void __exit sdebug_exit(void)
 	struct sdebug_host *h = mq_scsi_host_priv(sdebug_shost);
 
 	mutex_lock(&sdebug_host_lock);
+	if (sdebug_blocked)
+		mq_scsi_unblock_requests(sdebug_shost);
+	sdebug_blocked = false;
 	if (sdebug_host_live)
 		mq_scsi_remove_host(sdebug_shost);
 	sdebug_host_live = false;
