@@ -11,6 +11,7 @@
 #                                  (scripts/check-debug; builds it once, ~13 min)
 #   make stress                    the stress matrix (scripts/stress, about an hour)
 #   make bench                     null_blk vs mq_nullblk in one VM run
+#   make bench-pvscsi              stock vmw_pvscsi vs mq_pvscsi in one VM run
 #   make profile                   instructions per I/O by function, both drivers
 #   make deb                       dist/mq-suite-dkms_<version>_all.deb (debhelper, dh-dkms)
 #   make clean
@@ -54,7 +55,7 @@ MQ_ROOT := $(shell scripts/kernels root $(KVER) 2>/dev/null)
 endif
 endif
 
-.PHONY: all generate compat modules install clean lint check check-xen check-debug stress bench profile check-kver print-kver deb
+.PHONY: all generate compat modules install clean lint check check-xen check-debug stress bench bench-pvscsi profile check-kver print-kver deb
 
 all: modules
 
@@ -120,6 +121,9 @@ stress: modules
 
 bench: modules
 	scripts/bench KVER=$(KVER)
+
+bench-pvscsi: modules
+	scripts/bench-pvscsi KVER=$(KVER)
 
 profile: modules
 	scripts/profile KVER=$(KVER)
