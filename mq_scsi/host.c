@@ -106,9 +106,6 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 	if (unlikely(state == MQ_SDEV_OFFLINE || state == MQ_SDEV_DEL ||
 		     READ_ONCE(shost->state) == MQ_SHOST_REMOVING))
 		return BLK_STS_IOERR;
-	/* mq_scsi_unblock_requests() runs the queues again */
-	if (unlikely(atomic_read(&shost->blocked)))
-		return BLK_STS_RESOURCE;
 	cmd->sdev = sdev;
 	/*
 	 * First issue: build the CDB and map the data.  A command that came
@@ -126,6 +123,13 @@ static blk_status_t mq_scsi_queue_rq(struct mq_hw_ctx *hctx,
 		if (ret)
 			return ret;
 	}
+	/*
+	 * mq_scsi_unblock_requests() runs the queues again.  Only after the
+	 * first issue's prep: a request that came back counts as requeued
+	 * and keeps its CDB and data mapping.
+	 */
+	if (unlikely(atomic_read(&shost->blocked)))
+		return BLK_STS_RESOURCE;
 	cmd->result = 0;
 	cmd->resid = 0;
 	/*
