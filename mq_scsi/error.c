@@ -404,13 +404,12 @@ int mq_scsi_ioctl_reset(struct mq_scsi_device *sdev, int __user *arg)
 	cmd->tag = rq->tag;
 	if (val & SG_SCSI_RESET_NO_ESCALATE) {
 		const struct mq_scsi_host_template *t = sdev->host->hostt;
-		int (*fns[])(struct mq_scsi_cmnd *cmd) = {
-			NULL, t->eh_device_reset_handler,
-			t->eh_target_reset_handler, t->eh_bus_reset_handler,
-			t->eh_host_reset_handler,
-		};
 
-		ret = mq_scsi_eh_step(cmd, "SG_SCSI_RESET", fns[step], 0);
+		ret = mq_scsi_eh_step(cmd, "SG_SCSI_RESET",
+				      step == 1 ? t->eh_device_reset_handler :
+				      step == 2 ? t->eh_target_reset_handler :
+				      step == 3 ? t->eh_bus_reset_handler :
+				      t->eh_host_reset_handler, 0);
 	} else {
 		ret = mq_scsi_eh_escalate(cmd, step);
 	}

@@ -267,7 +267,7 @@ struct mq_scsi_host {
 	unsigned int nr_hw_queues;
 	struct device dev;
 	struct device *dma_dev;
-	spinlock_t host_lock;
+	spinlock_t host_lock;		/* for the LLD, see above */
 
 	/* private: */
 	enum mq_scsi_host_state state;

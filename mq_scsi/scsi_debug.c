@@ -351,9 +351,12 @@ static DEFINE_MUTEX(sdebug_host_lock);	/* sdebug_host_live, sdebug_blocked */
 static bool sdebug_host_live;
 static bool sdebug_blocked;
 static atomic_t sdebug_cmnd_count = ATOMIC_INIT(0);
-enum { SDEBUG_HOOK_INIT, SDEBUG_HOOK_CONFIGURE, SDEBUG_HOOK_DESTROY,
-       SDEBUG_HOOK_DEPTH, SDEBUG_HOOK_TIMED_OUT, SDEBUG_HOOK_IOCTL,
-       SDEBUG_HOOK_BUS_RESET, SDEBUG_HOOK_NR };
+enum {
+	SDEBUG_HOOK_INIT, SDEBUG_HOOK_CONFIGURE, SDEBUG_HOOK_DESTROY,
+	SDEBUG_HOOK_DEPTH, SDEBUG_HOOK_TIMED_OUT, SDEBUG_HOOK_IOCTL,
+	SDEBUG_HOOK_BUS_RESET, SDEBUG_HOOK_NR
+};
+
 static atomic_t sdebug_hook_count[SDEBUG_HOOK_NR];
 static atomic_t sdebug_timed_out_resets = ATOMIC_INIT(0);
 static atomic_t sdebug_timeouts = ATOMIC_INIT(0);
@@ -1308,14 +1311,16 @@ static void sdebug_free_lus(struct sdebug_host *h)
 /* hook_counts: how often each template hook was called */
 static int sdebug_hook_counts_get(char *buf, const struct kernel_param *kp)
 {
-	return sysfs_emit(buf, "sdev_init %d sdev_configure %d sdev_destroy %d change_queue_depth %d eh_timed_out %d ioctl %d eh_bus_reset %d\n",
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_INIT]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_CONFIGURE]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_DESTROY]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_DEPTH]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_TIMED_OUT]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_IOCTL]),
-			  atomic_read(&sdebug_hook_count[SDEBUG_HOOK_BUS_RESET]));
+	static const char *const names[SDEBUG_HOOK_NR] = {
+		"sdev_init", "sdev_configure", "sdev_destroy",
+		"change_queue_depth", "eh_timed_out", "ioctl", "eh_bus_reset",
+	};
+	int i, n = 0;
+
+	for (i = 0; i < SDEBUG_HOOK_NR; i++)
+		n += sysfs_emit_at(buf, n, "%s%s %d", i ? " " : "", names[i],
+				   atomic_read(&sdebug_hook_count[i]));
+	return n + sysfs_emit_at(buf, n, "\n");
 }
 
 static const struct kernel_param_ops sdebug_hook_counts_ops = {
