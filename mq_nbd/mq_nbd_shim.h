@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mq_nbd_shim.h - what makes the converted nbd (mq_nbd/cocci) a driver of
+ * its own beside the stock nbd: a dynamic block major, its own name for
+ * the block major, debugfs and the generic netlink family.  Included by
+ * the generated nbd.c (20-identity.cocci).
+ */
+#ifndef _MQ_NBD_SHIM_H
+#define _MQ_NBD_SHIM_H
+
+#include <linux/blkdev.h>
+
+#define MQ_NBD_NAME			"mq_nbd"
+/* nbd-client's netlink mode knows only "nbd": tools/mq-nbd-ctl uses ours. */
+#define MQ_NBD_GENL_FAMILY_NAME		"mq_nbd"
+
+/* The block major register_blkdev(0, ...) gave us. */
+static int mq_nbd_major;
+
+/* register_blkdev(NBD_MAJOR, "nbd") with a dynamic major: 0 or an errno. */
+static inline int mq_nbd_register_blkdev(void)
+{
+	int major = register_blkdev(0, MQ_NBD_NAME);
+
+	if (major < 0)
+		return major;
+	mq_nbd_major = major;
+	return 0;
+}
+
+#endif /* _MQ_NBD_SHIM_H */
