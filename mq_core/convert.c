@@ -154,11 +154,12 @@ EXPORT_SYMBOL_GPL(mq_update_nr_hw_queues);
 /* Change one limit of @q: the body of each blk_queue_*() replacement. */
 #define MQ_SET_LIMIT(q, stmt)						\
 	({								\
+		struct mq_queue *__q = (q);				\
 		struct mq_limits __lim;					\
 									\
-		mq_get_limits(q, &__lim);				\
+		mq_get_limits(__q, &__lim);				\
 		stmt;							\
-		mq_set_limits(q, &__lim);				\
+		mq_set_limits(__q, &__lim);				\
 	})
 
 /**
