@@ -1,5 +1,5 @@
 #!/bin/bash
-# Runs inside the VM for scripts/bench-nbd: one qemu-nbd (a 1 GiB image on
+# Runs inside the VM for scripts/bench-nbd: one qemu-nbd (a 256 MiB image on
 # tmpfs, loopback TCP) serves the stock nbd and mq_nbd at once, each
 # connected with BENCH_CONNS connections by nbd-client (ioctl interface);
 # rounds alternate between /dev/nbd0 and /dev/mq_nbd0 (scripts/bench-lib.sh).
@@ -10,8 +10,8 @@ conns=${BENCH_CONNS:-4}
 insmod "$TOP/mq_core/mq_core.ko" || exit 1
 insmod "$TOP/mq_nbd/mq_nbd.ko" nbds_max=1 || exit 1
 modprobe nbd nbds_max=1 || exit 1
-truncate -s 1G /tmp/bench.img
-dd if=/dev/urandom of=/tmp/bench.img bs=1M count=1024 conv=notrunc status=none
+truncate -s 256M /tmp/bench.img
+dd if=/dev/urandom of=/tmp/bench.img bs=1M count=256 conv=notrunc status=none
 qemu-nbd -f raw -t --shared=16 -b 127.0.0.1 -p 10809 /tmp/bench.img &
 for i in $(seq 100); do
 	grep -qi ':2A39 ' /proc/net/tcp && break
