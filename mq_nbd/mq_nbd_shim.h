@@ -28,4 +28,18 @@ static inline int mq_nbd_register_blkdev(void)
 	return 0;
 }
 
+/*
+ * nbd's send path returns a blk_status_t or an errno in one int
+ * (40-sparse.cocci): the same bits, typed for sparse.
+ */
+static inline int mq_nbd_sts_to_int(blk_status_t sts)
+{
+	return (__force int)sts;
+}
+
+static inline blk_status_t mq_nbd_int_to_sts(int v)
+{
+	return (__force blk_status_t)v;
+}
+
 #endif /* _MQ_NBD_SHIM_H */
