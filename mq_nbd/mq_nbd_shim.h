@@ -9,6 +9,9 @@
 #define _MQ_NBD_SHIM_H
 
 #include <linux/blkdev.h>
+#include <linux/fs.h>
+#include <linux/log2.h>
+#include "mq_compat.h"
 
 #define MQ_NBD_NAME			"mq_nbd"
 /* nbd-client's netlink mode knows only "nbd": tools/mq-nbd-ctl uses ours. */
@@ -41,5 +44,30 @@ static inline blk_status_t mq_nbd_int_to_sts(int v)
 {
 	return (__force blk_status_t)v;
 }
+
+/*
+ * 6.6 removed __invalidate_device(); nbd's NBD_CLEAR_SOCK calls
+ * disk_force_media_change(disk) since (it drops the page cache and asks
+ * for a partition rescan).
+ */
+#ifndef HAVE_INVALIDATE_DEVICE
+static inline int mq_nbd_invalidate_device(struct block_device *bdev,
+					   bool kill_dirty)
+{
+	disk_force_media_change(bdev->bd_disk);
+	return 0;
+}
+#define __invalidate_device mq_nbd_invalidate_device
+#endif
+
+/* Kernels without blk_validate_block_size(): mq_core's limits' rule. */
+#ifndef HAVE_BLK_VALIDATE_BLOCK_SIZE
+static inline int blk_validate_block_size(unsigned long bsize)
+{
+	if (bsize < SECTOR_SIZE || bsize > PAGE_SIZE || !is_power_of_2(bsize))
+		return -EINVAL;
+	return 0;
+}
+#endif
 
 #endif /* _MQ_NBD_SHIM_H */
