@@ -111,3 +111,15 @@ expression X, Q, R, SG;
 @@
 + /* MQ-CONVERT: mq_rq_map_sg() takes the scatterlist's size (entries) as its third argument */
   X = blk_rq_map_sg(Q, R, SG);
+
+@@
+expression Q, R, SG;
+@@
++ /* MQ-CONVERT: mq_rq_map_sg() takes the scatterlist's size (entries) as its third argument */
+  return blk_rq_map_sg(Q, R, SG);
+
+@@
+struct mq_request *R;
+@@
+- R->mq_hctx
++ R->hctx
