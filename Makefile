@@ -32,6 +32,7 @@ obj-m += tests/
 obj-m += mq_scsi/
 obj-m += mq_virtio/
 obj-m += mq_xenfront/
+obj-m += mq_nbd/
 else
 
 # The running kernel's headers if present, else the newest installed tree

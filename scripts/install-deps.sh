@@ -21,6 +21,7 @@ packages=(
     make gcc bc flex bison libelf-dev libssl-dev perl python3 util-linux procps
     debootstrap debhelper dh-dkms dpkg-dev   # scripts/kernels, make deb
     coccinelle   # scripts/mq-convert (the converted upstream drivers)
+    nbd-client qemu-utils   # tests/nbd_*.sh, scripts/bench-nbd (qemu-nbd server, stock nbd client)
 )
 
 if [[ $(id -u) != 0 ]]; then
