@@ -654,8 +654,7 @@ EXPORT_SYMBOL_GPL(mq_set_queue_timeout);
  */
 unsigned int mq_queue_timeout(struct mq_queue *q)
 {
-	return READ_ONCE(q->timeout) ?: q->tag_set->timeout ?:
-		MQ_DEFAULT_TIMEOUT;
+	return __mq_queue_timeout(q);
 }
 EXPORT_SYMBOL_GPL(mq_queue_timeout);
 

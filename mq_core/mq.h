@@ -186,6 +186,13 @@ static inline void mq_acct_done(struct mq_request *rq)
 	part_stat_unlock();
 }
 
+/* The queue's own timeout, else the tag set's, else the default: never 0. */
+static inline unsigned int __mq_queue_timeout(struct mq_queue *q)
+{
+	return READ_ONCE(q->timeout) ?: READ_ONCE(q->tag_set->timeout) ?:
+		MQ_DEFAULT_TIMEOUT;
+}
+
 /* core.c */
 extern struct workqueue_struct *mq_wq;
 extern const struct block_device_operations mq_fops;
