@@ -216,7 +216,12 @@ void __mq_free_request(struct mq_request *rq)
 /* Drop a reference; the last one (the request's own, or an iterator's) frees. */
 void mq_put_rq_ref(struct mq_request *rq)
 {
-	if (atomic_dec_and_test(&rq->ref))
+	if (!atomic_dec_and_test(&rq->ref))
+		return;
+	/* A flush request borrows its tag: ending it gives that back. */
+	if (unlikely(rq->is_flush))
+		mq_flush_rq_release(rq);
+	else
 		__mq_free_request(rq);
 }
 
@@ -239,6 +244,11 @@ void mq_free_request_tag(struct mq_request *rq)
  */
 void mq_end_request(struct mq_request *rq, blk_status_t status)
 {
+	/* The data step of a PREFLUSH/FUA sequence: a flush may follow. */
+	if (unlikely(rq->rq_flags & RQF_FLUSH_SEQ)) {
+		mq_flush_data_end(rq, status);
+		return;
+	}
 	mq_end_request_io(rq, status);
 	if (rq->end_io) {
 		rq->status = status;
@@ -278,11 +288,19 @@ bool mq_update_request(struct mq_request *rq, blk_status_t status,
 			break;
 		}
 		rq->bio = bio->bi_next;
-		if (!rq->bio)
-			rq->biotail = NULL;
 		bio->bi_next = NULL;
 		if (status)
 			bio->bi_status = status;
+		if (!rq->bio) {
+			/*
+			 * A flush sequence's (only) bio ends with the
+			 * sequence, after its post-flush: keep it on
+			 * ->biotail until then.
+			 */
+			if (rq->rq_flags & RQF_FLUSH_SEQ)
+				break;
+			rq->biotail = NULL;
+		}
 		bio_endio(bio);
 	}
 	rq->nr_phys_segments = 0;

@@ -244,6 +244,9 @@ static void mq_submit_bio(struct bio *bio)
 		return;
 	}
 
+	/* Flush sequences complete through interrupts, as in blk-mq. */
+	if (unlikely(op_is_flush(bio->bi_opf)))
+		bio_clear_polled(bio);
 	hctx = mq_map_bio(q, bio->bi_opf);
 	if ((bio->bi_opf & REQ_POLLED) && hctx->type != MQ_HCTX_POLL)
 		bio_clear_polled(bio);
@@ -259,6 +262,8 @@ static void mq_submit_bio(struct bio *bio)
 	}
 	mq_bio_to_request(rq, bio);
 	mq_stat_inc(rq->hctx, MQ_STAT_QUEUED);
+	if (unlikely(op_is_flush(rq->cmd_flags)) && mq_flush_insert(rq))
+		return;
 	if (!current->plug || !mq_plug_add(q, rq))
 		mq_submit_rq(rq, true);
 }
@@ -427,6 +432,8 @@ static void mq_free_hctx(struct mq_queue *q, struct mq_hw_ctx *hctx,
 			 bool inited)
 {
 	cancel_delayed_work_sync(&hctx->run_work);
+	if (inited)
+		mq_flush_free(hctx);
 	if (inited && q->tag_set->ops->exit_hctx)
 		q->tag_set->ops->exit_hctx(hctx, hctx->queue_num);
 	/* Per hctx, or (HCTX_SHARED) the queue's once: both clear here. */
@@ -462,8 +469,13 @@ static struct mq_hw_ctx *mq_alloc_hctx(struct mq_queue *q, unsigned int idx)
 	if (set->ops->init_hctx &&
 	    set->ops->init_hctx(hctx, set->driver_data, idx))
 		goto err_stats;
+	if (mq_flush_alloc(hctx))
+		goto err_exit_hctx;
 	return hctx;
 
+err_exit_hctx:
+	if (set->ops->exit_hctx)
+		set->ops->exit_hctx(hctx, idx);
 err_stats:
 	free_percpu(hctx->stats);
 err_mask:
@@ -654,8 +666,7 @@ EXPORT_SYMBOL_GPL(mq_set_queue_timeout);
  */
 unsigned int mq_queue_timeout(struct mq_queue *q)
 {
-	return READ_ONCE(q->timeout) ?: q->tag_set->timeout ?:
-		MQ_DEFAULT_TIMEOUT;
+	return __mq_queue_timeout(q);
 }
 EXPORT_SYMBOL_GPL(mq_queue_timeout);
 

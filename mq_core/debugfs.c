@@ -21,6 +21,10 @@ static const char *const mq_stat_names[MQ_STAT_NR] = {
 	[MQ_STAT_POLLS] = "polls",
 	[MQ_STAT_POLL_FOUND] = "poll_found",
 	[MQ_STAT_RUNS] = "runs",
+	[MQ_STAT_FLUSH_SEQ] = "flush_seq",
+	[MQ_STAT_FLUSH_WANTED] = "flush_wanted",
+	[MQ_STAT_FLUSHES] = "flushes",
+	[MQ_STAT_FLUSH_STRIPPED] = "flush_stripped",
 };
 
 /* Add @hctx's per-CPU counters to @sum. */
@@ -163,6 +167,31 @@ static int hctx_dispatch_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(hctx_dispatch);
 
+/* The flush machine of one hctx: who waits for which step. */
+static int hctx_flush_show(struct seq_file *m, void *v)
+{
+	struct mq_hw_ctx *hctx = m->private;
+	struct mq_flush_queue *fq = hctx->fq;
+	unsigned int pending = 0, running = 0, data = 0;
+	struct mq_request *rq;
+	bool in_flight;
+
+	spin_lock_irq(&fq->lock);
+	list_for_each_entry(rq, &fq->queue[fq->pending_idx], flush_node)
+		pending++;
+	in_flight = fq->pending_idx != fq->running_idx;
+	if (in_flight)
+		list_for_each_entry(rq, &fq->queue[fq->running_idx], flush_node)
+			running++;
+	list_for_each_entry(rq, &fq->data_in_flight, flush_node)
+		data++;
+	spin_unlock_irq(&fq->lock);
+	seq_printf(m, "flush_in_flight %d\nwaiting_running %u\nwaiting_pending %u\ndata_in_flight %u\n",
+		   in_flight, running, pending, data);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hctx_flush);
+
 void mq_debugfs_register_hctxs(struct mq_queue *q)
 {
 	unsigned int i;
@@ -183,6 +212,7 @@ void mq_debugfs_register_hctxs(struct mq_queue *q)
 		debugfs_create_file("busy", 0400, d, hctx, &hctx_busy_fops);
 		debugfs_create_file("dispatch", 0400, d, hctx,
 				    &hctx_dispatch_fops);
+		debugfs_create_file("flush", 0400, d, hctx, &hctx_flush_fops);
 	}
 }
 

@@ -52,6 +52,7 @@ enum {
 #define RQF_RESERVED		BIT(3)	/* reserved tag */
 #define RQF_STARTED		BIT(4)	/* issued at least once */
 #define RQF_REQUEUED		BIT(5)	/* given back after ->queue_rq saw it */
+#define RQF_FLUSH_SEQ		BIT(6)	/* its steps are run by flush.c */
 
 /* mq_hw_ctx.state bits */
 enum {
@@ -112,6 +113,10 @@ enum mq_stat {
 	MQ_STAT_POLLS,		/* poll calls */
 	MQ_STAT_POLL_FOUND,	/* completions found by polling */
 	MQ_STAT_RUNS,		/* dispatch list runs */
+	MQ_STAT_FLUSH_SEQ,	/* requests sequenced for PREFLUSH/FUA */
+	MQ_STAT_FLUSH_WANTED,	/* cache flushes those asked for */
+	MQ_STAT_FLUSHES,	/* flush requests issued (wanted - merged) */
+	MQ_STAT_FLUSH_STRIPPED,	/* PREFLUSH/FUA dropped: no write cache */
 	MQ_STAT_NR,
 };
 
@@ -186,6 +191,13 @@ static inline void mq_acct_done(struct mq_request *rq)
 	part_stat_unlock();
 }
 
+/* The queue's own timeout, else the tag set's, else the default: never 0. */
+static inline unsigned int __mq_queue_timeout(struct mq_queue *q)
+{
+	return READ_ONCE(q->timeout) ?: READ_ONCE(q->tag_set->timeout) ?:
+		MQ_DEFAULT_TIMEOUT;
+}
+
 /* core.c */
 extern struct workqueue_struct *mq_wq;
 extern const struct block_device_operations mq_fops;
@@ -213,6 +225,9 @@ void mq_free_hctxs(struct mq_queue *q);
 int mq_alloc_hctxs(struct mq_queue *q);
 
 /* tag.c */
+size_t mq_rq_size(struct mq_tag_set *set);
+struct mq_request *mq_alloc_rq_mem(struct mq_tag_set *set, int node);
+void mq_free_rq_mem(struct mq_tag_set *set, struct mq_request *rq);
 int mq_alloc_set_tags(struct mq_tag_set *set);
 void mq_free_set_tags(struct mq_tag_set *set);
 int mq_get_tag(struct mq_hw_ctx *hctx, bool reserved);
@@ -263,6 +278,30 @@ void mq_finish_request(struct mq_request *rq);
 void mq_restart_hctx(struct mq_hw_ctx *hctx);
 int mq_complete_init(void);
 void mq_complete_exit(void);
+
+/*
+ * flush.c: one per hctx.  At most one flush request in flight; requests
+ * whose next step is a flush wait on the pending list, and all of them
+ * are served by the next flush (blk-flush.c's merging).
+ */
+struct mq_flush_queue {
+	spinlock_t lock;		/* everything below */
+	unsigned int pending_idx:1;
+	unsigned int running_idx:1;
+	blk_status_t rq_status;		/* of a flush ended under an iterator */
+	unsigned long pending_since;
+	struct list_head queue[2];	/* pending and running flush waiters */
+	struct list_head data_in_flight;
+	struct mq_request *flush_rq;
+	struct mq_request *tag_owner;	/* whose tag flush_rq borrows */
+	u64 start_ns;
+};
+
+bool mq_flush_insert(struct mq_request *rq);
+void mq_flush_data_end(struct mq_request *rq, blk_status_t status);
+void mq_flush_rq_release(struct mq_request *flush_rq);
+int mq_flush_alloc(struct mq_hw_ctx *hctx);
+void mq_flush_free(struct mq_hw_ctx *hctx);
 
 /* poll.c */
 void mq_end_batch(struct mq_comp_batch *iob);

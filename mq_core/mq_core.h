@@ -12,6 +12,15 @@
  * preallocated per tag with @cmd_size bytes of driver payload behind each.
  * The core calls @queue_rq for each request; the driver completes it with
  * mq_complete_request() (any context) or mq_end_request().
+ *
+ * Cache flushes reach a driver as they reach a blk-mq driver: the core
+ * sequences %REQ_PREFLUSH and %REQ_FUA (mq_core/flush.c).  A driver sees
+ * %REQ_OP_FLUSH requests (no data; the tag is borrowed from a request
+ * waiting for the flush) and writes without %REQ_PREFLUSH; %REQ_FUA only
+ * when its limits announce %MQ_LIM_FUA (otherwise the core sends a flush
+ * after the write).  At most one flush per hardware queue is in flight;
+ * flushes wanted meanwhile are merged into the next one.  A disk without
+ * %MQ_LIM_WRITE_CACHE gets no flush at all.
  */
 #ifndef _MQ_CORE_H
 #define _MQ_CORE_H
@@ -35,6 +44,7 @@ struct mq_hw_ctx;
 struct mq_request;
 struct mq_tags;
 struct mq_hctx_stats;
+struct mq_flush_queue;
 struct hd_geometry;
 struct pr_ops;
 
@@ -137,7 +147,9 @@ struct mq_comp_batch {
  * @init_hctx: set up driver state of hardware queue @idx, once per queue.
  * @exit_hctx: undo @init_hctx.
  * @init_request: set up the payload of a preallocated request, once per
- *	tag when the tag set (or its depth) is (re)allocated.
+ *	tag when the tag set (or its depth) is (re)allocated, and once for
+ *	the flush request of each hardware queue of each queue (after
+ *	@init_hctx; its tag is -1 until it is issued).
  * @exit_request: undo @init_request.
  * @map_queues: fill &mq_tag_set.map (e.g. from IRQ affinity).  Called
  *	with every map's @nr_queues and @queue_offset set.  Optional: the
@@ -198,9 +210,12 @@ struct mq_disk_ops {
 };
 
 /* &mq_limits.features */
-/* Volatile write cache: the disk receives flushes. */
+/* Volatile write cache: the disk receives %REQ_OP_FLUSH requests. */
 #define MQ_LIM_WRITE_CACHE	BIT(0)
-/* Forced unit access writes (only with %MQ_LIM_WRITE_CACHE). */
+/*
+ * Forced unit access writes (only with %MQ_LIM_WRITE_CACHE): %REQ_FUA
+ * reaches the driver; without it the core emulates FUA with a post-flush.
+ */
 #define MQ_LIM_FUA		BIT(1)
 /* A rotational device (the default is non-rotational). */
 #define MQ_LIM_ROTATIONAL	BIT(2)
@@ -329,6 +344,7 @@ struct mq_hw_ctx {
 	atomic_t wait_index;
 	struct kobject *kobj;
 	struct dentry *debugfs_dir;
+	struct mq_flush_queue *fq;
 };
 
 /**
@@ -373,7 +389,10 @@ struct mq_request {
 	atomic_t ref;
 	int mq_cpu;
 	blk_status_t status;
+	bool is_flush;
 	unsigned int rq_flags;
+	unsigned int flush_seq;
+	struct list_head flush_node;
 	unsigned long deadline;
 	u64 io_start_ns;
 	struct block_device *part;

@@ -61,7 +61,7 @@ void mq_end_batch(struct mq_comp_batch *iob)
 	llist_for_each_entry_safe(rq, next, entry, ipi_node) {
 		/* Special requests take the ordinary path. */
 		if (rq->q->tag_set->ops->complete || rq->end_io ||
-		    (rq->rq_flags & RQF_RESERVED)) {
+		    (rq->rq_flags & (RQF_RESERVED | RQF_FLUSH_SEQ))) {
 			__mq_complete_request(rq);
 			continue;
 		}

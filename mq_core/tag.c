@@ -7,6 +7,7 @@
  * hint, and a freed tag updates the hint of the CPU that submitted it, so
  * a CPU tends to get back the tag (and request cache lines) it used last.
  */
+#include <linux/kmemleak.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -295,6 +296,38 @@ void mq_tagset_busy_iter(struct mq_tag_set *set,
 }
 EXPORT_SYMBOL_GPL(mq_tagset_busy_iter);
 
+/* Bytes of one request and its driver payload, whole cache lines. */
+size_t mq_rq_size(struct mq_tag_set *set)
+{
+	return ALIGN(sizeof(struct mq_request) + set->cmd_size,
+		     cache_line_size());
+}
+
+/*
+ * One request outside the tag spaces (a hardware queue's flush request),
+ * from the page allocator as the tags' requests are.  The payload may hold
+ * the only pointers to the driver's allocations: kmemleak scans it.
+ */
+struct mq_request *mq_alloc_rq_mem(struct mq_tag_set *set, int node)
+{
+	unsigned int order = get_order(mq_rq_size(set));
+	struct page *page;
+
+	page = alloc_pages_node(node, GFP_KERNEL | __GFP_ZERO, order);
+	if (!page)
+		return NULL;
+	kmemleak_alloc(page_address(page), PAGE_SIZE << order, 1, GFP_KERNEL);
+	return page_address(page);
+}
+
+void mq_free_rq_mem(struct mq_tag_set *set, struct mq_request *rq)
+{
+	unsigned int order = get_order(mq_rq_size(set));
+
+	kmemleak_free(rq);
+	free_pages((unsigned long)rq, order);
+}
+
 static void mq_free_tags(struct mq_tag_set *set, struct mq_tags *tags)
 {
 	unsigned int i;
@@ -340,8 +373,7 @@ static struct mq_tags *mq_alloc_tags(struct mq_tag_set *set,
 		goto err_free;
 	}
 
-	tags->rq_size = ALIGN(sizeof(struct mq_request) + set->cmd_size,
-			      cache_line_size());
+	tags->rq_size = mq_rq_size(set);
 	tags->rqs = kvzalloc_node(array_size(tags->nr_tags, sizeof(*tags->rqs)),
 				  GFP_KERNEL, node);
 	tags->rq_mem = kvzalloc_node(array_size(tags->nr_tags, tags->rq_size),

@@ -17,8 +17,11 @@ void mq_add_timer(struct mq_request *rq)
 	struct mq_queue *q = rq->q;
 	unsigned long expiry;
 
-	rq->deadline = jiffies + (rq->timeout ?: READ_ONCE(q->timeout) ?:
-				   q->tag_set->timeout);
+	/*
+	 * A driver may clear its set's timeout after allocation (or give
+	 * requests none): 0 would arm a deadline that has already passed.
+	 */
+	rq->deadline = jiffies + (rq->timeout ?: __mq_queue_timeout(q));
 	/* The common case: the timer is armed to fire before we are due. */
 	if (timer_pending(&q->timeout_timer) &&
 	    !time_before(rq->deadline, READ_ONCE(q->timeout_timer.expires)))

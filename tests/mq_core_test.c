@@ -834,10 +834,51 @@ out_bios:
 	ktap_result(ok, "steal_bios_end_none");
 }
 
+/*
+ * A tag set whose timeout is 0 (cleared by its driver after allocation)
+ * and a request without one of its own: the deadline is the core's default
+ * (30 s), not "now", which would time the request out at once.
+ */
+static void test_timeout_zero(void)
+{
+	struct mq_tag_set set;
+	struct mq_request *rq;
+	struct mq_queue *q;
+	struct tdrv *d;
+	bool ok = true;
+	long left;
+
+	d = tdrv_start(&set, &q, 1, 4, "timeout_zero_uses_default");
+	if (!d)
+		return;
+	set.timeout = 0;
+	rq = mq_alloc_request(q, REQ_OP_DRV_IN, false, false);
+	if (IS_ERR(rq)) {
+		ok = false;
+		goto out;
+	}
+	rq->end_io = tdrv_end_io;
+	mq_execute_rq_nowait(rq);
+	ok &= KTAP_CHECK(wait_for_held(d, 1, 2000), "not issued");
+	left = (long)(READ_ONCE(rq->deadline) - jiffies);
+	ok &= KTAP_CHECK(left > 20 * HZ, "deadline %ld jiffies away", left);
+	ok &= KTAP_CHECK(mq_queue_timeout(q) == 30 * HZ, "queue timeout %u",
+			 mq_queue_timeout(q));
+	msleep(100);
+	ok &= KTAP_CHECK(!atomic_read(&d->timeouts), "timed out at once");
+	ok &= KTAP_CHECK(mq_complete_request(rq), "completion refused");
+	ok &= KTAP_CHECK(wait_for(&d->ended, 1, 2000), "request never ended");
+out:
+	mq_free_queue(q);
+	mq_free_tag_set(&set);
+	kfree(d);
+	ktap_result(ok, "timeout_zero_uses_default");
+}
+
 static int __init mq_core_test_init(void)
 {
 	pr_info("KTAP version 1\n");
-	pr_info("1..14\n");
+	pr_info("1..15\n");
 	test_map();
 	test_tags();
 	test_fair_share();
@@ -848,6 +889,7 @@ static int __init mq_core_test_init(void)
 	test_iter_pin();
 	test_update_maps_restore();
 	test_steal_bios();
+	test_timeout_zero();
 	pr_info("# mq_core_test: pass:%u fail:%u\n", ktap_nr - ktap_failed,
 		ktap_failed);
 	return ktap_failed ? -EINVAL : 0;
