@@ -13,7 +13,17 @@
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 
+#include <linux/pci.h>
+
 #include "mq_scsi.h"
+
+/*
+ * Kernel API renamed after the Linux source a driver is converted from
+ * (6.1): the old name, defined only where the kernel no longer has it.
+ */
+#if !defined(PCI_IRQ_LEGACY) && defined(PCI_IRQ_INTX)
+#define PCI_IRQ_LEGACY		PCI_IRQ_INTX	/* renamed in 6.8 */
+#endif
 
 /* <scsi/scsi_cmnd.h> */
 #ifndef SCSI_SENSE_BUFFERSIZE
