@@ -79,7 +79,7 @@ enum {
  * @bitmap_tags: normal tags
  * @breserved_tags: reserved tags
  * @rqs: tag -> request, fixed for the lifetime of the tags
- * @rq_mem: the requests, one allocation
+ * @page_list: the pages the requests live in (page_private: the order)
  * @rq_size: bytes per request including the driver payload
  * @hctx_idx: hardware queue index given to init_request
  */
@@ -90,7 +90,7 @@ struct mq_tags {
 	struct sbitmap_queue bitmap_tags;
 	struct sbitmap_queue breserved_tags;
 	struct mq_request **rqs;
-	void *rq_mem;
+	struct list_head page_list;
 	size_t rq_size;
 	unsigned int hctx_idx;
 };

@@ -26,6 +26,7 @@
 #define _MQ_CORE_H
 
 #include <linux/bits.h>
+#include <linux/cache.h>
 #include <linux/blkdev.h>
 #include <linux/bio.h>
 #include <linux/list.h>
@@ -276,8 +277,8 @@ struct mq_limits {
  *	@nr_hw_queues for %MQ_HCTX_DEFAULT), the core sets the offsets
  * @queue_depth: tags per hardware queue (per tag space)
  * @reserved_tags: of those, kept for mq_alloc_request(.., true)
- * @cmd_size: bytes of driver payload behind every request (the payload
- *	may live in vmalloc memory: never DMA to or from it directly)
+ * @cmd_size: bytes of driver payload behind every request; DMA-safe, see
+ *	mq_rq_to_pdu()
  * @numa_node: where to allocate, or %NUMA_NO_NODE
  * @timeout: request timeout in jiffies (0: 30 s)
  * @flags: %MQ_F_*
@@ -398,7 +399,17 @@ struct mq_request {
 	struct block_device *part;
 	unsigned int acct_sectors;
 	struct llist_node ipi_node;
-};
+} __aligned(ARCH_DMA_MINALIGN) ____cacheline_aligned;
+
+/**
+ * MQ_PDU_ALIGN - alignment of the driver payload behind each request
+ *
+ * The larger of the architecture's DMA alignment (%ARCH_DMA_MINALIGN) and
+ * a cache line.  &struct mq_request is aligned and padded to it, and every
+ * request with its payload is rounded up to it, so the payload never
+ * shares a cache line with the core's fields or with another request.
+ */
+#define MQ_PDU_ALIGN	__alignof__(struct mq_request)
 
 /**
  * struct mq_queue - one device: a gendisk and its hardware queues
@@ -460,7 +471,18 @@ static inline struct mq_queue *mq_disk_queue(struct gendisk *disk)
  * mq_rq_to_pdu - the driver payload behind a request
  * @rq: the request
  *
- * Return: pointer to &mq_tag_set.cmd_size bytes, suitably aligned.
+ * The payload (&mq_tag_set.cmd_size bytes, zeroed when allocated) lives in
+ * memory from the page allocator, never vmalloc memory, starts on a
+ * %MQ_PDU_ALIGN boundary and shares no cache line with the core's fields
+ * or with another request.  A driver may therefore DMA-map it, or a part
+ * of it (a command, a sense buffer), with dma_map_single() and the like.
+ * Parts the device writes (%DMA_FROM_DEVICE) must not share a cache line
+ * with fields the CPU writes while the mapping is live: put them at the
+ * start of the payload, or align them to %MQ_PDU_ALIGN inside it.  The
+ * payload of the flush request of each hardware queue is allocated the
+ * same way.
+ *
+ * Return: pointer to the payload.
  */
 static inline void *mq_rq_to_pdu(struct mq_request *rq)
 {

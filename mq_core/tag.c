@@ -296,12 +296,19 @@ void mq_tagset_busy_iter(struct mq_tag_set *set,
 }
 EXPORT_SYMBOL_GPL(mq_tagset_busy_iter);
 
-/* Bytes of one request and its driver payload, whole cache lines. */
+/*
+ * Bytes of one request and its driver payload.  struct mq_request is
+ * %MQ_PDU_ALIGN aligned and sized, so the payload starts on a line of its
+ * own; rounding the whole up keeps it off the next request's lines too.
+ */
 size_t mq_rq_size(struct mq_tag_set *set)
 {
 	return ALIGN(sizeof(struct mq_request) + set->cmd_size,
-		     cache_line_size());
+		     max_t(size_t, MQ_PDU_ALIGN, cache_line_size()));
 }
+
+/* Requests per chunk: up to 64 KiB of pages, as blk-mq allocates them. */
+#define MQ_RQ_MAX_ORDER	4
 
 /*
  * One request outside the tag spaces (a hardware queue's flush request),
@@ -328,6 +335,65 @@ void mq_free_rq_mem(struct mq_tag_set *set, struct mq_request *rq)
 	free_pages((unsigned long)rq, order);
 }
 
+static void mq_free_rq_pages(struct mq_tags *tags)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &tags->page_list, lru) {
+		list_del_init(&page->lru);
+		kmemleak_free(page_address(page));
+		__free_pages(page, page_private(page));
+	}
+}
+
+/*
+ * The requests of a tag space, from the page allocator: never vmalloc
+ * memory, so a driver may DMA-map its payload (and with it anything in it,
+ * such as a command or sense buffer).  Chunks of up to 2^MQ_RQ_MAX_ORDER
+ * pages, smaller ones when memory is fragmented; a request never spans
+ * two chunks.
+ */
+static int mq_alloc_rq_pages(struct mq_tags *tags, int node)
+{
+	size_t rq_size = tags->rq_size;
+	unsigned int min_order = get_order(rq_size);
+	unsigned int i = 0;
+
+	while (i < tags->nr_tags) {
+		unsigned int order = min_t(unsigned int, MQ_RQ_MAX_ORDER,
+					   get_order((tags->nr_tags - i) *
+						     rq_size));
+		unsigned int n, j;
+		struct page *page;
+		void *p;
+
+		order = max(order, min_order);
+		for (;;) {
+			gfp_t gfp = GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN;
+
+			/* Try hard only for the smallest chunk that will do. */
+			if (order > min_order)
+				gfp |= __GFP_NORETRY;
+			page = alloc_pages_node(node, gfp, order);
+			if (page || order == min_order)
+				break;
+			order--;
+		}
+		if (!page)
+			return -ENOMEM;
+		set_page_private(page, order);
+		list_add_tail(&page->lru, &tags->page_list);
+		p = page_address(page);
+		/* The payloads hold pointers to the driver's allocations. */
+		kmemleak_alloc(p, PAGE_SIZE << order, 1, GFP_KERNEL);
+		n = min_t(unsigned int, (PAGE_SIZE << order) / rq_size,
+			  tags->nr_tags - i);
+		for (j = 0; j < n; j++)
+			tags->rqs[i++] = p + j * rq_size;
+	}
+	return 0;
+}
+
 static void mq_free_tags(struct mq_tag_set *set, struct mq_tags *tags)
 {
 	unsigned int i;
@@ -342,7 +408,7 @@ static void mq_free_tags(struct mq_tag_set *set, struct mq_tags *tags)
 	sbitmap_queue_free(&tags->bitmap_tags);
 	sbitmap_queue_free(&tags->breserved_tags);
 	kvfree(tags->rqs);
-	kvfree(tags->rq_mem);
+	mq_free_rq_pages(tags);
 	kfree(tags);
 }
 
@@ -374,15 +440,14 @@ static struct mq_tags *mq_alloc_tags(struct mq_tag_set *set,
 	}
 
 	tags->rq_size = mq_rq_size(set);
+	INIT_LIST_HEAD(&tags->page_list);
 	tags->rqs = kvzalloc_node(array_size(tags->nr_tags, sizeof(*tags->rqs)),
 				  GFP_KERNEL, node);
-	tags->rq_mem = kvzalloc_node(array_size(tags->nr_tags, tags->rq_size),
-				     GFP_KERNEL, node);
-	if (!tags->rqs || !tags->rq_mem)
+	if (!tags->rqs || mq_alloc_rq_pages(tags, node))
 		goto err_bitmaps;
 
 	for (i = 0; i < tags->nr_tags; i++) {
-		struct mq_request *rq = tags->rq_mem + i * tags->rq_size;
+		struct mq_request *rq = tags->rqs[i];
 
 		rq->tag = i;
 		rq->state = MQ_RQ_IDLE;
@@ -405,7 +470,7 @@ static struct mq_tags *mq_alloc_tags(struct mq_tag_set *set,
 
 err_bitmaps:
 	kvfree(tags->rqs);
-	kvfree(tags->rq_mem);
+	mq_free_rq_pages(tags);
 	sbitmap_queue_free(&tags->bitmap_tags);
 	sbitmap_queue_free(&tags->breserved_tags);
 err_free:
