@@ -57,6 +57,7 @@ static inline int mq_nbd_invalidate_device(struct block_device *bdev,
 	disk_force_media_change(bdev->bd_disk);
 	return 0;
 }
+
 #define __invalidate_device mq_nbd_invalidate_device
 #endif
 
