@@ -30,17 +30,7 @@ t_check "pattern written to $A" dd if=/tmp/pat of=/dev/$A bs=64k seek=10 \
 
 # eh_round <inject_eh_fail> <log line expected>: one dropped completion of
 # a direct read; the EH runs up to the expected step; the data is right.
-eh_round() {
-	local mask=$1 want=$2
-	dmesg -C
-	echo "$mask" > $D/inject_eh_fail
-	echo 1 > $D/inject_timeout
-	dd if=/dev/$A bs=64k skip=10 count=16 iflag=direct status=none > /tmp/got
-	local rc=$?
-	echo 0 > $D/inject_eh_fail
-	dmesg | grep -E 'injected|abort|reset' | sed 's/^/    /'
-	[ $rc = 0 ] && cmp -s /tmp/got /tmp/pat && dmesg | grep -q "$want"
-}
+eh_round() { scsi_eh_round "$D" "$A" 10 16 "$@"; }
 t_check "timeout -> abort, retried, data right" eh_round 0 "abort: success"
 t_check "abort ignored -> device reset (LLD's PVSCSI_CMD_RESET_DEVICE)" \
 	eh_round 1 "SCSI device reset"

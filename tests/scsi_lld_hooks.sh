@@ -100,16 +100,7 @@ D=/sys/kernel/debug/mq_scsi/$h
 echo 2 > /sys/block/$a/device/timeout
 dd if=/dev/urandom of=/tmp/pat bs=64k count=4 status=none
 dd if=/tmp/pat of=/dev/$a bs=64k seek=3 oflag=direct status=none
-eh_round() { # eh_round <inject_eh_fail> <dmesg pattern>
-	dmesg -C
-	echo "$1" > $D/inject_eh_fail
-	echo 1 > $D/inject_timeout
-	dd if=/dev/$a bs=64k skip=3 count=4 iflag=direct status=none > /tmp/got
-	local rc=$?
-	echo 0 > $D/inject_eh_fail
-	dmesg | grep -E 'injected|abort|reset|timed out' | sed 's/^/    /'
-	[ $rc = 0 ] && cmp -s /tmp/got /tmp/pat && dmesg | grep -q "$2"
-}
+eh_round() { scsi_eh_round "$D" "$a" 3 4 "$@"; } # <inject_eh_fail> <dmesg pattern>
 t_check "inject_timeout -> abort" eh_round 0 "abort: success"
 t_check "abort ignored -> device reset" eh_round 1 "device reset: success"
 t_check "... -> target reset" eh_round 3 "target reset: success"

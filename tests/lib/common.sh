@@ -209,6 +209,24 @@ mq_scsi_unload() {
 	return 0
 }
 
+# scsi_eh_round <debugfs host dir> <disk> <skip> <count> <inject_eh_fail>
+# <dmesg pattern>: drop the completion of one direct read of <count> 64 KiB
+# blocks from <skip> (the host's debugfs inject_timeout), with the EH steps
+# of the <inject_eh_fail> mask ignored; true when the read succeeds, returns
+# /tmp/pat and the log has <dmesg pattern> (the EH step that recovered).
+scsi_eh_round() {
+	local d=$1 disk=$2 skip=$3 count=$4 mask=$5 want=$6 rc
+	dmesg -C
+	echo "$mask" > "$d/inject_eh_fail"
+	echo 1 > "$d/inject_timeout"
+	dd if="/dev/$disk" bs=64k skip="$skip" count="$count" iflag=direct \
+		status=none > /tmp/got
+	rc=$?
+	echo 0 > "$d/inject_eh_fail"
+	dmesg | grep -E 'injected|abort|reset|timed out' | sed 's/^/    /'
+	[ $rc = 0 ] && cmp -s /tmp/got /tmp/pat && dmesg | grep -q "$want"
+}
+
 # scsi_disks: our SCSI disks (mqsd*), sorted.
 scsi_disks() {
 	ls /sys/block 2>/dev/null | grep '^mqsd' | sort
