@@ -95,23 +95,11 @@ static void mq_dispatch_unlock(struct mq_queue *q, int idx)
 static void mq_init_request(struct mq_request *rq, struct mq_hw_ctx *hctx,
 			    blk_opf_t opf, bool reserved)
 {
-	rq->q = hctx->queue;
-	rq->hctx = hctx;
 	/* Nobody else holds a reference to a free tag's request. */
 	atomic_set(&rq->ref, 1);
-	rq->cmd_flags = opf;
-	rq->mq_cpu = raw_smp_processor_id();
-	rq->rq_flags = reserved ? RQF_RESERVED : 0;
-	rq->status = BLK_STS_OK;
-	rq->bio = NULL;
-	rq->biotail = NULL;
-	rq->sector = 0;
-	rq->nr_bytes = 0;
-	rq->nr_phys_segments = 0;
-	rq->end_io = NULL;
-	rq->end_io_data = NULL;
-	rq->timeout = 0;
-	rq->acct_sectors = 0;
+	mq_rq_init_fields(rq, hctx, opf);
+	if (reserved)
+		rq->rq_flags = RQF_RESERVED;
 	if (mq_set_shared(hctx->queue->tag_set)) {
 		rq->rq_flags |= RQF_ACTIVE;
 		if (hctx->queue->tag_set->flags & MQ_F_TAG_HCTX_SHARED)

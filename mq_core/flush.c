@@ -92,23 +92,11 @@ static void mq_kick_flush(struct mq_hw_ctx *hctx, struct mq_flush_queue *fq,
 	fq->pending_idx ^= 1;
 	first = list_first_entry(pending, struct mq_request, flush_node);
 
-	flush_rq->q = hctx->queue;
-	flush_rq->hctx = hctx;
+	mq_rq_init_fields(flush_rq, hctx, REQ_OP_FLUSH | REQ_PREFLUSH |
+			  (first->cmd_flags & REQ_FAILFAST_MASK));
 	flush_rq->tag = first->tag;
-	flush_rq->cmd_flags = REQ_OP_FLUSH | REQ_PREFLUSH |
-			      (first->cmd_flags & REQ_FAILFAST_MASK);
-	flush_rq->mq_cpu = raw_smp_processor_id();
-	flush_rq->rq_flags = 0;
-	flush_rq->status = BLK_STS_OK;
-	flush_rq->sector = 0;
-	flush_rq->nr_bytes = 0;
-	flush_rq->nr_phys_segments = 0;
-	flush_rq->bio = NULL;
-	flush_rq->biotail = NULL;
 	flush_rq->end_io = mq_flush_end_io;
 	flush_rq->end_io_data = fq;
-	flush_rq->timeout = 0;
-	flush_rq->acct_sectors = 0;
 	fq->tag_owner = first;
 	fq->start_ns = ktime_get_ns();
 	/*

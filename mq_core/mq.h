@@ -143,6 +143,32 @@ static inline bool mq_set_shared(struct mq_tag_set *set)
  */
 
 /* Busy time: the first CPU to see a new jiffy charges it, as the block layer does. */
+/*
+ * The per-use fields of a request taken for @hctx with flags @opf: no
+ * data, no completion callback, the default timeout, on this CPU.  Shared
+ * by a tag's request (dispatch.c) and a hardware queue's flush request
+ * (flush.c); each sets its tag, reference and flags of its own.
+ */
+static inline void mq_rq_init_fields(struct mq_request *rq,
+				     struct mq_hw_ctx *hctx, blk_opf_t opf)
+{
+	rq->q = hctx->queue;
+	rq->hctx = hctx;
+	rq->cmd_flags = opf;
+	rq->mq_cpu = raw_smp_processor_id();
+	rq->rq_flags = 0;
+	rq->status = BLK_STS_OK;
+	rq->bio = NULL;
+	rq->biotail = NULL;
+	rq->sector = 0;
+	rq->nr_bytes = 0;
+	rq->nr_phys_segments = 0;
+	rq->end_io = NULL;
+	rq->end_io_data = NULL;
+	rq->timeout = 0;
+	rq->acct_sectors = 0;
+}
+
 static inline void mq_acct_ticks(struct block_device *part, unsigned long now,
 				 bool end)
 {
