@@ -5,21 +5,10 @@
 # scripts/bench-lib.sh.
 set -uo pipefail
 . "$(dirname "$0")/bench-lib.sh"
-PCI=/sys/bus/pci/devices
-STOCK=0000:00:10.0 OURS=0000:00:11.0
+# pv_bind, stock_disk: the pvscsi tests' helpers, with the bench's layout.
+. "$(dirname "$0")/../tests/lib/pvscsi.sh"
+PV_STOCK=0000:00:10.0 PV_OURS=0000:00:11.0
 
-bind() { # bind <bdf> <driver>
-	echo "$2" > "$PCI/$1/driver_override" || return 1
-	[ -e "$PCI/$1/driver" ] && echo "$1" > "$PCI/$1/driver/unbind"
-	echo "$1" > /sys/bus/pci/drivers_probe
-}
-stock_disk() {
-	local b
-	for b in $PCI/$STOCK/host*/target*/*/block/*; do
-		[ -e "$b" ] && { basename "$b"; return 0; }
-	done
-	return 1
-}
 ours_disk() {
 	local l
 	for l in /sys/block/mqsd*; do
@@ -36,8 +25,8 @@ load() {
 	[ -d /sys/module/mq_scsi ] || insmod "$TOP/mq_scsi/mq_scsi.ko" || return 1
 	insmod "$TOP/mq_scsi/pvscsi/mq_pvscsi.ko" || return 1
 	modprobe vmw_pvscsi || return 1
-	bind "$OURS" mq_pvscsi || return 1
-	bind "$STOCK" vmw_pvscsi || return 1
+	pv_bind "$PV_OURS" mq_pvscsi || return 1
+	pv_bind "$PV_STOCK" vmw_pvscsi || return 1
 	local i
 	for i in $(seq 100); do
 		stock_disk >/dev/null && ours_disk >/dev/null && break
