@@ -259,6 +259,20 @@ int mq_queue_max_segment_size(struct mq_queue *q, unsigned int size)
 EXPORT_SYMBOL_GPL(mq_queue_max_segment_size);
 
 /**
+ * mq_queue_virt_boundary - blk_queue_virt_boundary()
+ * @q: the queue
+ * @mask: the virtual boundary mask (0: none); see
+ *	&mq_limits.virt_boundary_mask
+ *
+ * Return: 0 or -EINVAL.
+ */
+int mq_queue_virt_boundary(struct mq_queue *q, unsigned long mask)
+{
+	return MQ_SET_LIMIT(q, __lim.virt_boundary_mask = mask);
+}
+EXPORT_SYMBOL_GPL(mq_queue_virt_boundary);
+
+/**
  * mq_queue_max_discard_sectors - blk_queue_max_discard_sectors()
  * @q: the queue
  * @sectors: 512-byte sectors (0: no discard)

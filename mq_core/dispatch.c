@@ -633,6 +633,32 @@ static void mq_unplug(struct blk_plug_cb *cb, bool from_schedule)
 	mq_plug_free(plug);
 }
 
+/*
+ * Whether @next after @prev would leave a gap a device with a virtual
+ * boundary cannot take (as the block layer's bio_will_gap(), without its
+ * exception for physically contiguous neighbours): @prev starts off the
+ * boundary, or its last range does not end on it, or @next's first range
+ * does not start on it.
+ */
+static bool mq_bio_will_gap(unsigned long mask, struct bio *prev,
+			    struct bio *next)
+{
+	struct bvec_iter iter;
+	struct bio_vec bv;
+
+	if (!mask || !bio_has_data(prev))
+		return false;
+	bv = mp_bvec_iter_bvec(prev->bi_io_vec, prev->bi_iter);
+	if (bv.bv_offset & mask)
+		return true;
+	bv = mp_bvec_iter_bvec(next->bi_io_vec, next->bi_iter);
+	if (bv.bv_offset & mask)
+		return true;
+	bio_for_each_bvec(bv, prev, iter)
+		;
+	return (bv.bv_offset + bv.bv_len) & mask;
+}
+
 static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
 {
 	struct request_queue *kq = rq->q->disk->queue;
@@ -651,6 +677,8 @@ static bool mq_bio_mergeable(struct mq_request *rq, struct bio *bio)
 		return false;
 	nsegs = bio_segments(bio);
 	if (rq->nr_phys_segments + nsegs > queue_max_segments(kq))
+		return false;
+	if (mq_bio_will_gap(queue_virt_boundary(kq), rq->biotail, bio))
 		return false;
 	rq->nr_phys_segments += nsegs;
 	return true;

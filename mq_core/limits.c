@@ -126,6 +126,7 @@ void mq_get_limits(struct mq_queue *q, struct mq_limits *lim)
 	lim->max_segments = kl->max_segments;
 	lim->max_segment_size = kl->max_segment_size;
 	lim->seg_boundary_mask = kl->seg_boundary_mask;
+	lim->virt_boundary_mask = kl->virt_boundary_mask;
 	lim->dma_alignment = kl->dma_alignment;
 	lim->max_discard_sectors = kl->max_hw_discard_sectors;
 	lim->max_discard_segments = kl->max_discard_segments;
@@ -156,6 +157,10 @@ static int mq_check_limits(struct mq_queue *q, const struct mq_limits *lim)
 		bad = "max_segment_size";
 	else if (lim->seg_boundary_mask < PAGE_SIZE - 1)
 		bad = "segment boundary";
+	else if (lim->virt_boundary_mask &&
+		 (lim->virt_boundary_mask < SECTOR_SIZE - 1 ||
+		  !is_power_of_2(lim->virt_boundary_mask + 1)))
+		bad = "virtual boundary";
 	else if (lim->features & ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA |
 				   MQ_LIM_ROTATIONAL | MQ_LIM_ADD_RANDOM))
 		bad = "features";
@@ -195,6 +200,9 @@ int mq_set_limits(struct mq_queue *q, const struct mq_limits *new)
 	lim->physical_block_size = max(lim->physical_block_size,
 				       lim->logical_block_size);
 	lim->io_min = max(lim->io_min, lim->physical_block_size);
+	/* As the block layer: a virtual boundary lifts the segment size. */
+	if (lim->virt_boundary_mask)
+		lim->max_segment_size = UINT_MAX;
 	ret = mq_check_limits(q, lim);
 	if (ret)
 		return ret;
@@ -216,6 +224,7 @@ int mq_set_limits(struct mq_queue *q, const struct mq_limits *new)
 		kl.max_segments = lim->max_segments;
 		kl.max_segment_size = lim->max_segment_size;
 		kl.seg_boundary_mask = lim->seg_boundary_mask;
+		kl.virt_boundary_mask = lim->virt_boundary_mask;
 		kl.dma_alignment = lim->dma_alignment;
 		kl.max_hw_discard_sectors = lim->max_discard_sectors;
 		kl.max_discard_segments = lim->max_discard_segments;
@@ -246,8 +255,11 @@ int mq_set_limits(struct mq_queue *q, const struct mq_limits *new)
 	blk_queue_alignment_offset(kq, lim->alignment_offset);
 	blk_queue_max_hw_sectors(kq, lim->max_hw_sectors);
 	blk_queue_max_segments(kq, min_t(u32, lim->max_segments, USHRT_MAX));
+	/* Setting the segment size under a virtual boundary warns. */
+	blk_queue_virt_boundary(kq, 0);
 	blk_queue_max_segment_size(kq, lim->max_segment_size);
 	blk_queue_segment_boundary(kq, lim->seg_boundary_mask);
+	blk_queue_virt_boundary(kq, lim->virt_boundary_mask);
 	blk_queue_dma_alignment(kq, lim->dma_alignment);
 	blk_queue_max_discard_sectors(kq, lim->max_discard_sectors);
 	blk_queue_max_discard_segments(kq, min_t(u32, lim->max_discard_segments,

@@ -111,6 +111,7 @@ int mq_queue_io_opt(struct mq_queue *q, unsigned int opt);
 int mq_queue_max_hw_sectors(struct mq_queue *q, unsigned int sectors);
 int mq_queue_max_segments(struct mq_queue *q, unsigned int segs);
 int mq_queue_max_segment_size(struct mq_queue *q, unsigned int size);
+int mq_queue_virt_boundary(struct mq_queue *q, unsigned long mask);
 int mq_queue_max_discard_sectors(struct mq_queue *q, unsigned int sectors);
 int mq_queue_discard_granularity(struct mq_queue *q, unsigned int bytes);
 int mq_queue_max_write_zeroes_sectors(struct mq_queue *q,

@@ -234,6 +234,11 @@ struct mq_disk_ops {
  * @max_segments: most data segments in a request
  * @max_segment_size: largest segment in bytes
  * @seg_boundary_mask: a segment must not cross this boundary
+ * @virt_boundary_mask: 0, or the mask of a device that takes each request
+ *	as one virtually contiguous range (NVMe PRPs, RDMA pages): every data
+ *	segment but the first must start, and every one but the last must
+ *	end, at a multiple of @virt_boundary_mask + 1.  The core splits bios
+ *	and merges them only that way; the largest segment becomes unlimited.
  * @dma_alignment: mask a buffer's address and length must be aligned to
  * @max_discard_sectors: largest discard (0: no discard)
  * @max_discard_segments: ranges in one discard request
@@ -258,6 +263,7 @@ struct mq_limits {
 	unsigned int max_segments;
 	unsigned int max_segment_size;
 	unsigned long seg_boundary_mask;
+	unsigned long virt_boundary_mask;
 	unsigned int dma_alignment;
 	unsigned int max_discard_sectors;
 	unsigned int max_discard_segments;

@@ -372,7 +372,7 @@ module_param_cb(mbps, &nullb_mbps_ops, &g_mbps, 0644);
 MODULE_PARM_DESC(mbps, "Limit maximum bandwidth (in MiB/s). Default: 0 (no limit)");
 
 module_param_named(virt_boundary, g_virt_boundary, bool, 0644);
-MODULE_PARM_DESC(virt_boundary, "Require a virtual boundary for the device (accepted, not emulated). Default: False");
+MODULE_PARM_DESC(virt_boundary, "Require a virtual boundary for the device. Default: False");
 
 /* Zoned devices are not emulated: zoned=1 is refused, zone_* are kept. */
 static int nullb_set_zoned(const char *val, const struct kernel_param *kp)
@@ -518,6 +518,32 @@ static bool nullb_throttled(struct nullb *nullb, struct mq_request *rq)
 	return atomic_long_sub_return(mq_rq_bytes(rq), &nullb->cur_bytes) < 0;
 }
 
+/*
+ * With virt_boundary, check what the core promises a device with a virtual
+ * boundary: every data range but the first starts on a page boundary and
+ * every one but the last ends on one.  null_blk trusts the block layer;
+ * here a request with a gap fails, so that tests see a broken promise.
+ */
+static bool nullb_has_gap(struct mq_request *rq)
+{
+	unsigned int prev_end = 0;
+	struct bvec_iter iter;
+	struct bio_vec bv;
+	bool first = true;
+	struct bio *bio;
+
+	for (bio = rq->bio; bio; bio = bio->bi_next) {
+		bio_for_each_bvec(bv, bio, iter) {
+			if (!first && (((prev_end | bv.bv_offset) &
+					(PAGE_SIZE - 1))))
+				return true;
+			first = false;
+			prev_end = bv.bv_offset + bv.bv_len;
+		}
+	}
+	return false;
+}
+
 static blk_status_t nullb_queue_rq(struct mq_hw_ctx *hctx,
 				   const struct mq_queue_data *bd)
 {
@@ -552,10 +578,20 @@ static blk_status_t nullb_queue_rq(struct mq_hw_ctx *hctx,
 	if (nullb_throttled(nullb, rq))
 		return BLK_STS_RESOURCE;
 
+	if (unlikely(nullb->virt_boundary) && nullb_has_gap(rq)) {
+		atomic_long_inc(&nullb->virt_gaps);
+		pr_warn_ratelimited("%s: request at sector %llu has a gap across the virtual boundary\n",
+				    nullb->dev->name,
+				    (unsigned long long)mq_rq_pos(rq));
+		cmd->error = BLK_STS_IOERR;
+		goto done;
+	}
+
 	sts = nullb_handle_rq(nullb, rq);
 	if (sts == BLK_STS_RESOURCE)
 		return sts;	/* no memory now: issue it again later */
 	cmd->error = sts;
+done:
 
 	if (is_poll) {
 		spin_lock(&nq->poll_lock);
@@ -785,6 +821,8 @@ static int nullb_faults_show(struct seq_file *m, void *v)
 		   atomic_long_read(&nullb->timeouts_injected));
 	seq_printf(m, "requeues_injected: %ld\n",
 		   atomic_long_read(&nullb->requeues_injected));
+	seq_printf(m, "virt_boundary_gaps: %ld\n",
+		   atomic_long_read(&nullb->virt_gaps));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(nullb_faults);
@@ -815,9 +853,6 @@ static int nullb_validate_dev(struct nullb_device *dev)
 	if (dev->queue_mode != NULLB_Q_MQ)
 		pr_info("%s: queue_mode %u: runs as queue_mode 2 (multi-queue through mq_core)\n",
 			dev->name, dev->queue_mode);
-	if (dev->virt_boundary)
-		pr_info("%s: virt_boundary is accepted but not emulated\n",
-			dev->name);
 	if (!nullb_valid_bs(dev->blocksize) ||
 	    !nullb_valid_max_sectors(dev->max_sectors) ||
 	    !nullb_valid_home_node(dev->home_node) ||
@@ -870,6 +905,8 @@ static int nullb_setup_disk(struct nullb *nullb)
 	lim.features &= ~(MQ_LIM_ROTATIONAL | MQ_LIM_ADD_RANDOM);
 	if (dev->rotational)
 		lim.features |= MQ_LIM_ROTATIONAL;
+	/* As null_blk: a page-sized virtual boundary. */
+	lim.virt_boundary_mask = dev->virt_boundary ? PAGE_SIZE - 1 : 0;
 	if (dev->memory_backed) {
 		lim.features |= MQ_LIM_WRITE_CACHE;
 		if (dev->fua)
@@ -917,6 +954,7 @@ int nullb_add_dev(struct nullb_device *dev)
 	nullb->blocking = dev->blocking;
 	nullb->gfp = dev->blocking ? GFP_NOIO : (GFP_NOWAIT | __GFP_NOWARN);
 	nullb->mbps = dev->mbps;
+	nullb->virt_boundary = dev->virt_boundary;
 	atomic_long_set(&nullb->cur_bytes, nullb_bytes_per_tick(dev->mbps));
 	hrtimer_setup(&nullb->bw_timer, nullb_bw_timer_fn, CLOCK_MONOTONIC,
 		      HRTIMER_MODE_REL);

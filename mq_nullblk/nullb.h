@@ -97,7 +97,7 @@ struct nullb_device {
 	bool no_sched;
 	bool shared_tags;
 	bool shared_tag_bitmap;
-	bool virt_boundary;		/* accepted, not emulated */
+	bool virt_boundary;
 	bool zoned;			/* always false: refused */
 	unsigned long zone_size;	/* zone_*: kept, no zoned devices */
 	unsigned long zone_capacity;
@@ -123,10 +123,13 @@ struct nullb_device {
  * @blocking: copy of the device's
  * @mbps: bandwidth limit, 0 for none
  * @unthrottled: set on removal: stop enforcing @mbps
+ * @virt_boundary: copy of the device's: a page-sized virtual boundary,
+ *	checked on every request
  * @cur_bytes: bytes left in the current bandwidth tick
  * @bw_timer: refills @cur_bytes every tick
  * @timeouts_injected: requests swallowed by the timeout fault
  * @requeues_injected: requests requeued by the requeue fault
+ * @virt_gaps: requests failed for a gap across the virtual boundary
  * @dbg: debugfs directory
  * @hctx_existing: during a change of the queues, how many hardware queues
  *	existed before it (0 otherwise): the init_hctx fault spares those
@@ -144,12 +147,14 @@ struct nullb {
 	bool blocking;
 	unsigned int mbps;
 	bool unthrottled;
+	bool virt_boundary;
 
 	atomic_long_t cur_bytes ____cacheline_aligned_in_smp;
 	struct hrtimer bw_timer;
 
 	atomic_long_t timeouts_injected ____cacheline_aligned_in_smp;
 	atomic_long_t requeues_injected;
+	atomic_long_t virt_gaps;
 	struct dentry *dbg;
 	unsigned int hctx_existing;
 

@@ -334,11 +334,15 @@ static int mq_scsi_check_template(struct mq_scsi_host *shost)
 	    !shost->max_lun || shost->max_cmd_len < 6 ||
 	    shost->max_cmd_len > MQ_SCSI_MAX_CDB ||
 	    (t->max_segment_size && t->max_segment_size < PAGE_SIZE) ||
-	    (t->dma_boundary && t->dma_boundary < PAGE_SIZE - 1)) {
-		pr_err("%s: invalid limits (can_queue %u cmd_per_lun %u sg_tablesize %u max_sectors %u max_cmd_len %u max_segment_size %u dma_boundary %#lx)\n",
+	    (t->dma_boundary && t->dma_boundary < PAGE_SIZE - 1) ||
+	    (t->virt_boundary_mask &&
+	     (t->virt_boundary_mask < SECTOR_SIZE - 1 ||
+	      !is_power_of_2(t->virt_boundary_mask + 1)))) {
+		pr_err("%s: invalid limits (can_queue %u cmd_per_lun %u sg_tablesize %u max_sectors %u max_cmd_len %u max_segment_size %u dma_boundary %#lx virt_boundary_mask %#lx)\n",
 		       t->name, shost->can_queue, shost->cmd_per_lun,
 		       t->sg_tablesize, t->max_sectors, shost->max_cmd_len,
-		       t->max_segment_size, t->dma_boundary);
+		       t->max_segment_size, t->dma_boundary,
+		       t->virt_boundary_mask);
 		return -EINVAL;
 	}
 	return 0;

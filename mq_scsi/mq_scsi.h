@@ -171,6 +171,10 @@ struct mq_scsi_cmnd {
  *	no boundary, i.e. %ULONG_MAX)
  * @max_segment_size: largest data segment in bytes (0: no limit beyond the
  *	block layer's default, 64 KiB)
+ * @virt_boundary_mask: 0, or the virtual boundary of an HBA that takes
+ *	each command's data as one virtually contiguous range (see
+ *	&mq_limits.virt_boundary_mask; a power of two minus one, at least
+ *	511); it overrides @max_segment_size
  * @max_sectors: largest transfer in 512-byte sectors
  * @cmd_size: bytes of LLD private data per command, see
  *	mq_scsi_cmd_priv()
@@ -205,6 +209,7 @@ struct mq_scsi_host_template {
 	int this_id;
 	unsigned long dma_boundary;
 	unsigned int max_segment_size;
+	unsigned long virt_boundary_mask;
 	int can_queue;			/* int and short as the midlayer's */
 	short cmd_per_lun;
 	unsigned int sg_tablesize;

@@ -342,6 +342,7 @@ int mq_sd_add_disk(struct mq_scsi_device *sdev)
 					     dma_get_max_seg_size(sdev->host->dma_dev));
 	if (t->dma_boundary)
 		lim.seg_boundary_mask = t->dma_boundary;
+	lim.virt_boundary_mask = t->virt_boundary_mask;
 	lim.features &= ~(MQ_LIM_WRITE_CACHE | MQ_LIM_FUA);
 	if (sdev->wce)
 		lim.features |= MQ_LIM_WRITE_CACHE |

@@ -170,6 +170,9 @@ expression Q, E, E2;
 - blk_queue_max_segment_size(Q, E)
 + mq_queue_max_segment_size(Q, E)
 |
+- blk_queue_virt_boundary(Q, E)
++ mq_queue_virt_boundary(Q, E)
+|
 - blk_queue_max_discard_sectors(Q, E)
 + mq_queue_max_discard_sectors(Q, E)
 |
