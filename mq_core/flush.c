@@ -320,6 +320,43 @@ static void mq_flush_done(struct mq_flush_queue *fq, blk_status_t error,
 		mq_flush_complete_seq(rq, fq, mq_flush_cur_seq(rq), error, a);
 }
 
+/**
+ * mq_flush_steal_bios - take the bios of the requests waiting for a flush
+ * @flush_rq: a request the driver got in &mq_ops.queue_rq and has not
+ *	ended
+ * @list: where the bios go, in order
+ *
+ * For a driver that cannot issue a flush the core sent it now and will
+ * submit bios again later (a Xen frontend whose rings went away with a
+ * save/restore keeps them for the new rings).  Each request waiting for
+ * @flush_rq gives its bios to @list, and its flush sequence ends with this
+ * flush without ending a bio: submitted again, every bio runs its whole
+ * sequence, flushes included, anew.  The driver then ends @flush_rq as
+ * usual; its status reaches no bio.
+ *
+ * Context: any.
+ * Return: false, taking nothing, if @flush_rq is not a core flush request.
+ */
+bool mq_flush_steal_bios(struct mq_request *flush_rq, struct bio_list *list)
+{
+	struct mq_flush_queue *fq;
+	struct mq_request *rq;
+	unsigned long flags;
+
+	if (!flush_rq->is_flush)
+		return false;
+	fq = flush_rq->end_io_data;
+	spin_lock_irqsave(&fq->lock, flags);
+	list_for_each_entry(rq, &fq->queue[fq->running_idx], flush_node) {
+		mq_rq_steal_bios(rq, list);
+		/* The step running now is its last one. */
+		rq->flush_seq |= MQ_FSEQ_ACTIONS & ~mq_flush_cur_seq(rq);
+	}
+	spin_unlock_irqrestore(&fq->lock, flags);
+	return true;
+}
+EXPORT_SYMBOL_GPL(mq_flush_steal_bios);
+
 /* ->end_io of the flush request: mq_end_request() on it lands here. */
 static void mq_flush_end_io(struct mq_request *flush_rq, blk_status_t error)
 {

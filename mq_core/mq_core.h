@@ -676,6 +676,7 @@ struct mq_request *mq_alloc_request(struct mq_queue *q, blk_opf_t opf,
 				    bool reserved, bool nowait);
 void mq_free_request(struct mq_request *rq);
 void mq_execute_rq_nowait(struct mq_request *rq);
+bool mq_flush_steal_bios(struct mq_request *flush_rq, struct bio_list *list);
 blk_status_t mq_execute_rq(struct mq_request *rq);
 
 #endif /* _MQ_CORE_H */

@@ -305,9 +305,10 @@ static unsigned int xf_grefs_needed(struct xf_info *info,
 /*
  * The rings are gone (restored from a save, reconnecting): keep the bios
  * of @rq on @info->parked, to be issued again on the new rings, so @rq
- * itself can end (it ends no bio).  BLK_STS_IOERR if reconnecting failed,
- * or for a request without bios (this driver issues none), which has
- * nothing to reissue.
+ * itself can end (it ends no bio).  A flush of mq_core's (no bios) gives
+ * up the bios of the requests waiting for it instead: issued again, they
+ * flush on the new rings.  BLK_STS_IOERR if reconnecting failed, or for
+ * any other request without bios (this driver issues none).
  */
 static blk_status_t xf_park(struct xf_info *info, struct mq_request *rq)
 {
@@ -315,10 +316,12 @@ static blk_status_t xf_park(struct xf_info *info, struct mq_request *rq)
 	unsigned long flags;
 
 	spin_lock_irqsave(&info->park_lock, flags);
-	if (info->park_fail || !rq->bio)
+	if (info->park_fail)
 		ret = BLK_STS_IOERR;
-	else
+	else if (rq->bio)
 		mq_rq_steal_bios(rq, &info->parked);
+	else if (!mq_flush_steal_bios(rq, &info->parked))
+		ret = BLK_STS_IOERR;
 	spin_unlock_irqrestore(&info->park_lock, flags);
 	if (ret && !info->park_fail)
 		pr_err_ratelimited("%s: request without data op %u dropped while reconnecting\n",
