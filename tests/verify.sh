@@ -17,13 +17,10 @@ t_check "a second pass reads back what the first wrote" \
 	fio_run --name=rb --filename=/dev/$d --direct=1 --rw=write --bs=1M \
 	--size=256M --verify=crc32c --verify_only=1 --verify_fatal=1 \
 	--ioengine=psync
-m0=$(mq_stat $d merged)
-t_check "plugged sequential 4k writes (io_uring batches) verify" \
-	fio_verify /dev/$d --rw=write --bs=4k --iodepth=32 --size=64M \
+t_verify_merged "plugged sequential 4k writes (io_uring batches) verify" \
+	$d --rw=write --bs=4k --iodepth=32 --size=64M \
 	--iodepth_batch_submit=16 --iodepth_batch_complete_min=16
-m1=$(mq_stat $d merged)
-t_log "bios merged in plugs: $m0 -> $m1"
-t_check "contiguous bios were merged in the plug" test "$m1" -gt "$m0"
+t_check "contiguous bios were merged in the plug" test "$MERGED" -gt 0
 t_check "unwritten sectors read as zeroes" \
 	sh -c "dd if=/dev/$d bs=4k skip=200000 count=1 status=none | cmp -s - /dev/zero -n 4096"
 # /proc/diskstats: reads and sectors counted once each, nothing left in

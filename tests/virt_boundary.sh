@@ -45,20 +45,13 @@ os.close(fd)
 PY
 t_check "no request had a gap" test "$(gaps)" = 0
 
-m0=$(mq_stat $d merged)
-t_check "page-aligned plugged sequential writes verify" \
-	fio_verify /dev/$d --rw=write --bs=4k --iodepth=32 --size=32M \
-	--iodepth_batch_submit=16 --iodepth_batch_complete_min=16
-m1=$(mq_stat $d merged)
-t_log "page-aligned buffers: bios merged $m0 -> $m1"
-t_check "page-aligned contiguous bios merged in the plug" test "$m1" -gt "$m0"
-t_check "buffers 512 bytes into a page, plugged sequential writes verify" \
-	fio_verify /dev/$d --rw=write --bs=4k --iodepth=32 --size=32M \
-	--iodepth_batch_submit=16 --iodepth_batch_complete_min=16 \
-	--iomem_align=512 --offset=64M
-m2=$(mq_stat $d merged)
-t_log "buffers off the boundary: bios merged $m1 -> $m2"
-t_check "none of them merged across the boundary" test "$m2" = "$m1"
+plugged=(--rw=write --bs=4k --iodepth=32 --size=32M
+	--iodepth_batch_submit=16 --iodepth_batch_complete_min=16)
+t_verify_merged "page-aligned plugged sequential writes verify" $d "${plugged[@]}"
+t_check "page-aligned contiguous bios merged in the plug" test "$MERGED" -gt 0
+t_verify_merged "buffers 512 bytes into a page, plugged sequential writes verify" \
+	$d "${plugged[@]}" --iomem_align=512 --offset=64M
+t_check "none of them merged across the boundary" test "$MERGED" = 0
 t_check "the same with mixed sizes and reads (libaio)" \
 	fio_verify /dev/$d --ioengine=libaio --rw=randrw --bsrange=512-64k \
 	--iomem_align=512 --size=64M --offset=128M --iodepth=16

@@ -173,6 +173,18 @@ fio_verify() {
 		--verify_fatal=1 --do_verify=1 "$@"
 }
 
+# t_verify_merged "description" <disk> [fio_verify args]: fio_verify on
+# /dev/<disk> as a check; MERGED is set to the bios merged in plugs
+# meanwhile (mq_core's debugfs stats: merged).
+t_verify_merged() {
+	local what=$1 d=$2 m0
+	shift 2
+	m0=$(mq_stat "$d" merged)
+	t_check "$what" fio_verify "/dev/$d" "$@"
+	MERGED=$(($(mq_stat "$d" merged) - m0))
+	t_log "$what: $MERGED bios merged in plugs"
+}
+
 # fio_ios <dev>: total read+write I/Os of the last fio_run (min-output).
 fio_total_ios() {
 	grep -E "^ +(READ|WRITE):" "$FIO_OUT" | head -2 >/dev/null
