@@ -530,8 +530,13 @@ static int mq_try_issue_direct(struct mq_request *rq, bool last,
 		     test_bit(MQ_Q_QUIESCED, &q->flags) ||
 		     !list_empty_careful(&hctx->dispatch)))
 		return MQ_ISSUE_NOT_TRIED;
-	if (mq_hctx_blocking(hctx) &&
-	    (from_schedule || (rq->cmd_flags & REQ_NOWAIT) || !in_task()))
+	/*
+	 * A blocking driver is called inline from the submitter's task, as
+	 * blk-mq does, REQ_NOWAIT (io_uring) included: that flag is about
+	 * waiting for a tag or a frozen queue, both behind us by now.  Not
+	 * from a plug flushed by the scheduler, nor outside a task.
+	 */
+	if (mq_hctx_blocking(hctx) && (from_schedule || !in_task()))
 		return MQ_ISSUE_NOT_TRIED;
 
 	idx = mq_dispatch_lock(q);
