@@ -133,17 +133,6 @@ static inline bool mq_set_shared(struct mq_tag_set *set)
 }
 
 /*
- * I/O accounting for /proc/diskstats: the per-CPU counters that
- * bdev_start_io_acct() and bdev_end_io_acct() keep for bio-based disks,
- * updated inline, which saves three calls into the block layer per request.
- * The time a request took (read/write ticks) is measured in nanoseconds
- * from its start to its end, as blk-mq does, not in jiffies as 6.1's
- * bdev_*_io_acct(): I/O shorter than a tick still adds up (blktests
- * block/024).  Busy time (io_ticks) counts jiffies, as everywhere.
- */
-
-/* Busy time: the first CPU to see a new jiffy charges it, as the block layer does. */
-/*
  * The per-use fields of a request taken for @hctx with flags @opf: no
  * data, no completion callback, the default timeout, on this CPU.  Shared
  * by a tag's request (dispatch.c) and a hardware queue's flush request
@@ -169,6 +158,17 @@ static inline void mq_rq_init_fields(struct mq_request *rq,
 	rq->acct_sectors = 0;
 }
 
+/*
+ * I/O accounting for /proc/diskstats: the per-CPU counters that
+ * bdev_start_io_acct() and bdev_end_io_acct() keep for bio-based disks,
+ * updated inline, which saves three calls into the block layer per request.
+ * The time a request took (read/write ticks) is measured in nanoseconds
+ * from its start to its end, as blk-mq does, not in jiffies as 6.1's
+ * bdev_*_io_acct(): I/O shorter than a tick still adds up (blktests
+ * block/024).  Busy time (io_ticks) counts jiffies, as everywhere.
+ */
+
+/* Busy time: the first CPU to see a new jiffy charges it, as the block layer does. */
 static inline void mq_acct_ticks(struct block_device *part, unsigned long now,
 				 bool end)
 {
